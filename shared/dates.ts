@@ -1,0 +1,63 @@
+// Calendar dates as ISO strings ("2024-01-11") and as day numbers (days since 1970-01-01, UTC).
+// Strings compare correctly with < and >, day numbers make arithmetic cheap.
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+/** True for a real calendar date written YYYY-MM-DD (rejects 2024-02-30). */
+export function isIsoDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (!match) return false;
+  const [, year, month, day] = match.map(Number) as [number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+export function toDayNumber(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+}
+
+export function fromDayNumber(dayNumber: number): string {
+  return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+/** 0 = Sunday … 6 = Saturday */
+export function dayOfWeek(date: string): number {
+  return (((toDayNumber(date) + 4) % 7) + 7) % 7;
+}
+
+/** ISO 8601 week, such as "2024-W02" (weeks start on Monday; week 1 holds the first Thursday). */
+export function isoWeek(date: string): string {
+  const dayNumber = toDayNumber(date);
+  const weekday = (dayOfWeek(date) + 6) % 7; // Monday 0 … Sunday 6
+  const thursday = fromDayNumber(dayNumber - weekday + 3);
+  const year = Number(thursday.slice(0, 4));
+  const week = Math.floor((toDayNumber(thursday) - toDayNumber(`${year}-01-01`)) / 7) + 1;
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}
+
+/** The Monday that starts the ISO week of `date`. */
+export function isoWeekStart(date: string): string {
+  return addDays(date, -((dayOfWeek(date) + 6) % 7));
+}
+
+export function monthOf(date: string): string {
+  return date.slice(0, 7);
+}
+
+export function yearOf(date: string): string {
+  return date.slice(0, 4);
+}
+
+/** Every date from `from` to `to`, both included. */
+export function* eachDay(from: string, to: string): Generator<string> {
+  for (let day = toDayNumber(from); day <= toDayNumber(to); day++) yield fromDayNumber(day);
+}
+
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
