@@ -1,0 +1,133 @@
+// The wire shapes of what the API serves and the report site is built from.
+// Decimal strings for money and units ("111700000.00"), ISO dates, null where nothing was reported.
+import type { DayState, Fund } from "./domain.ts";
+
+export type GroupBy = "total" | "asset" | "issuer" | "country" | "vehicle";
+export type Period = "day" | "week" | "month" | "ytd";
+export type Regime = "inflow-led" | "outflow-led" | "mixed";
+
+/** GET /v1/funds/{ticker}/daily: one row per calendar day. */
+export interface FundDayRow {
+  date: string;
+  state: DayState;
+  price_usd: string | null;
+  price_stale: boolean;
+  units: string;
+  aum_usd: string;
+  net_flow_usd: string | null;
+  flow_effect_usd: string | null;
+  market_effect_usd: string;
+  other_effect_usd: string;
+  fee_effect_usd: string;
+  residual_units: string;
+  transfer_units: string;
+  cumulative_flow_usd: string;
+}
+
+/** GET /v1/funds: metadata with the latest figures (null before the fund has any). */
+export interface FundSummary extends Fund {
+  latest: {
+    date: string;
+    state: DayState;
+    aum_usd: string;
+    units: string;
+    cumulative_flow_usd: string;
+    /** Share of the AUM of all funds holding the same asset, 0..1, as a decimal string. */
+    market_share: string | null;
+  } | null;
+}
+
+/** GET /v1/aggregate: one group over one period (a day, an ISO week, a month, the year to date). */
+export interface AggregateRow {
+  by: GroupBy;
+  /** "all" for total; else the asset symbol, issuer name, country code or vehicle. */
+  key: string;
+  period: Period;
+  /** "2024-01-11", "2024-W02", "2024-01", "2024" */
+  label: string;
+  start: string;
+  end: string;
+  /** AUM at the end of the period. */
+  aum_usd: string;
+  /** Sum of reported flows; null when no fund of the group reported any. */
+  net_flow_usd: string | null;
+  flow_effect_usd: string;
+  market_effect_usd: string;
+  other_effect_usd: string;
+  fee_effect_usd: string;
+  cumulative_flow_usd: string;
+  flow_5d_usd: string;
+  flow_20d_usd: string;
+  /** flow_20d_usd / AUM at the start of the 20-day window, as a decimal string; null if that AUM is 0. */
+  organic_growth_20d: string | null;
+  /** Consecutive flow days in one direction at the period's end: +n inflow days, −n outflow days. */
+  streak: number;
+  streak_record_inflow: number;
+  streak_record_outflow: number;
+  /** Share of listed funds with an inflow (0..1); null when no fund traded. */
+  breadth: string | null;
+  /** Share of the total AUM (by=total: 1). */
+  market_share_aum: string | null;
+  /** Share of the total's gross flows. */
+  market_share_flow: string | null;
+  regime: Regime;
+  funds_listed: number;
+  funds_reporting: number;
+  funds_inflow: number;
+  funds_outflow: number;
+}
+
+/** GET /v1/revisions */
+export interface RevisionRow {
+  id: number;
+  entity: "fund" | "price" | "flow" | "holding" | "event" | "source_rank";
+  key: string;
+  old_value: unknown;
+  new_value: unknown;
+  recorded_at: string;
+  source: string;
+}
+
+export interface AttributionChange {
+  from: string;
+  to: string;
+  aum_change_usd: string;
+  flow_effect_usd: string;
+  market_effect_usd: string;
+  other_effect_usd: string;
+  fee_effect_usd: string;
+}
+
+/** GET /v1/summary: the headline figures, served from KV. */
+export interface Summary {
+  data_version: number;
+  report_date: string | null;
+  last_final_date: string | null;
+  provisional_dates: string[];
+  /** Trading days up to the report date with no flow on record, by fund. */
+  missing: { fund: string; date: string }[];
+  total_aum_usd: string;
+  changes: {
+    day: AttributionChange;
+    week: AttributionChange;
+    month: AttributionChange;
+    ytd: AttributionChange;
+  } | null;
+  net_flow_usd: string | null;
+  streak: number;
+  regime: Regime;
+  organic_growth_20d: string | null;
+  top_inflows: { fund: string; net_flow_usd: string }[];
+  top_outflows: { fund: string; net_flow_usd: string }[];
+  by_asset: { asset: string; aum_usd: string }[];
+}
+
+/** GET /v1/export: what the report site is built from. Per-fund daily rows come from /v1/funds/{t}/daily. */
+export interface ExportDocument {
+  data_version: number;
+  generated_at: string;
+  summary: Summary;
+  assets: { symbol: string; name: string; decimals: number }[];
+  funds: FundSummary[];
+  aggregates: { day: AggregateRow[]; week: AggregateRow[]; month: AggregateRow[]; ytd: AggregateRow[] };
+}
