@@ -1,5 +1,13 @@
+// The Worker: the API under /v1 (static site assets are served by the platform before it), and a
+// cron trigger for housekeeping.
+
+import { app } from "./app.ts";
+import { forgetExpiredKeys } from "./idempotency.ts";
+import { settleDerived } from "./recompute/settle.ts";
+
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("ok");
+  fetch: app.fetch,
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(Promise.all([forgetExpiredKeys(env.DB), settleDerived(env)]));
   },
-};
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,115 @@
+// The API: one Hono app under /v1 composed of one router per resource, one error handler.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import type { AppEnv } from "./auth.ts";
+import { readFreshness } from "./db/meta.ts";
+import { renderDocs } from "./docs.ts";
+import { invalid, Problem, pointer, problemResponse } from "./problem.ts";
+import { settleDerived } from "./recompute/settle.ts";
+import { admin } from "./routes/admin.ts";
+import { aggregate } from "./routes/aggregate.ts";
+import { events } from "./routes/events.ts";
+import { exportRoute } from "./routes/export.ts";
+import { flows } from "./routes/flows.ts";
+import { funds } from "./routes/funds.ts";
+import { health } from "./routes/health.ts";
+import { holdings } from "./routes/holdings.ts";
+import { prices } from "./routes/prices.ts";
+import { revisions } from "./routes/revisions.ts";
+import { summary } from "./routes/summary.ts";
+import { tokens } from "./routes/tokens.ts";
+
+export const api = new OpenAPIHono<AppEnv>({
+  defaultHook: (result) => {
+    if (result.success) return;
+    throw invalid(
+      result.error.issues.flatMap((issue) => {
+        const keys = issue.code === "unrecognized_keys" ? issue.keys : [null];
+        return keys.map((key) => ({
+          pointer: pointer(key === null ? issue.path : [...issue.path, key]),
+          detail: key === null ? issue.message : `unknown field ${key}`,
+        }));
+      }),
+    );
+  },
+});
+
+api.use("*", async (c, next) => {
+  c.set("requestId", crypto.randomUUID());
+  await next();
+});
+api.use(
+  "*",
+  cors({
+    origin: "*",
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+    exposeHeaders: ["ETag", "Idempotent-Replayed", "Retry-After"],
+  }),
+);
+
+/**
+ * Reads carry an ETag of the data version and the URL: a client holding the current one gets 304
+ * before any work is done. Derived data left behind by a crash is caught up first.
+ */
+api.use("*", async (c, next) => {
+  if (c.req.method !== "GET" || c.req.path === "/v1/health") return next();
+  const freshness = await readFreshness(c.env.DB);
+  if (freshness.pending) await settleDerived(c.env);
+  const etag = `W/"${freshness.dataVersion}-${await urlDigest(c.req.url)}"`;
+  const headers = { ETag: etag, "Cache-Control": "public, max-age=0, must-revalidate" };
+  if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
+  await next();
+  if (c.res.status === 200)
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+});
+
+async function urlDigest(url: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(url));
+  return [...new Uint8Array(digest).slice(0, 8)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+for (const router of [
+  health,
+  funds,
+  prices,
+  flows,
+  holdings,
+  events,
+  tokens,
+  revisions,
+  aggregate,
+  summary,
+  exportRoute,
+  admin,
+]) {
+  api.route("/", router);
+}
+
+api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+const openApiConfig = {
+  openapi: "3.1.0",
+  info: {
+    title: "aumflow",
+    version: "1",
+    description:
+      "Assets under management of crypto investment funds: daily flows, prices, holdings and the exact split of every AUM change into flows and market moves.",
+  },
+  servers: [{ url: "/v1" }],
+};
+api.doc31("/openapi.json", openApiConfig);
+api.get("/docs", (c) =>
+  c.html(renderDocs(api.getOpenAPI31Document(openApiConfig) as unknown as Record<string, unknown>)),
+);
+
+api.notFound((c) => problemResponse(c, new Problem(404, `No such resource: ${c.req.method} ${c.req.path}.`)));
+api.onError((error, c) => {
+  if (error instanceof Problem) return problemResponse(c, error);
+  console.error(
+    JSON.stringify({ level: "error", request: c.get("requestId"), path: c.req.path, message: String(error) }),
+  );
+  return problemResponse(c, new Problem(500, "An internal error occurred; it has been logged."));
+});
+
+export const app = new OpenAPIHono<AppEnv>();
+app.route("/v1", api);
+app.notFound((c) => problemResponse(c, new Problem(404, `No such resource: ${c.req.path}.`)));

@@ -1,0 +1,154 @@
+// fund_days rows <-> the engine's FundDay. USD and prices are integers (cents, scale 8) in D1, units text.
+import { formatDecimal, PRICE_SCALE, parseDecimal, USD_SCALE } from "../../shared/decimal.ts";
+import type { DayState } from "../../shared/domain.ts";
+import type { FundDay } from "../../shared/engine/types.ts";
+import type { FundDayRow } from "../../shared/export.ts";
+
+export interface StoredFundDay {
+  fund: string;
+  date: string;
+  state: DayState;
+  price_usd: number | null;
+  price_stale: number;
+  units: string;
+  aum_usd: number;
+  net_flow_usd: number | null;
+  flow_effect_usd: number | null;
+  market_effect_usd: number;
+  other_effect_usd: number;
+  fee_effect_usd: number;
+  residual_units: string;
+  transfer_units: string;
+  fee_units: string;
+  cumulative_flow_usd: number;
+}
+
+const COLUMNS = [
+  "fund",
+  "date",
+  "state",
+  "price_usd",
+  "price_stale",
+  "units",
+  "aum_usd",
+  "net_flow_usd",
+  "flow_effect_usd",
+  "market_effect_usd",
+  "other_effect_usd",
+  "fee_effect_usd",
+  "residual_units",
+  "transfer_units",
+  "fee_units",
+  "cumulative_flow_usd",
+] as const;
+
+const big = (value: number | null) => (value === null ? null : BigInt(value));
+const num = (value: bigint | null) => (value === null ? null : Number(value));
+function unitsOf(text: string, decimals: number): bigint {
+  const value = parseDecimal(text, decimals);
+  if (typeof value === "string") throw new Error(`stored units ${text} unreadable: ${value}`);
+  return value;
+}
+
+export function toStored(fund: string, day: FundDay, decimals: number): StoredFundDay {
+  return {
+    fund,
+    date: day.date,
+    state: day.state,
+    price_usd: num(day.priceUsd),
+    price_stale: day.priceStale ? 1 : 0,
+    units: formatDecimal(day.units, decimals),
+    aum_usd: Number(day.aumUsd),
+    net_flow_usd: num(day.netFlowUsd),
+    flow_effect_usd: num(day.flowEffectUsd),
+    market_effect_usd: Number(day.marketEffectUsd),
+    other_effect_usd: Number(day.otherEffectUsd),
+    fee_effect_usd: Number(day.feeEffectUsd),
+    residual_units: formatDecimal(day.residualUnits, decimals),
+    transfer_units: formatDecimal(day.transferUnits, decimals),
+    fee_units: formatDecimal(day.feeUnits, decimals),
+    cumulative_flow_usd: Number(day.cumulativeFlowUsd),
+  };
+}
+
+export function fromStored(row: StoredFundDay, decimals: number): FundDay {
+  return {
+    date: row.date,
+    state: row.state,
+    priceUsd: big(row.price_usd),
+    priceStale: row.price_stale === 1,
+    units: unitsOf(row.units, decimals),
+    aumUsd: BigInt(row.aum_usd),
+    netFlowUsd: big(row.net_flow_usd),
+    flowEffectUsd: big(row.flow_effect_usd),
+    marketEffectUsd: BigInt(row.market_effect_usd),
+    otherEffectUsd: BigInt(row.other_effect_usd),
+    feeEffectUsd: BigInt(row.fee_effect_usd),
+    residualUnits: unitsOf(row.residual_units, decimals),
+    transferUnits: unitsOf(row.transfer_units, decimals),
+    feeUnits: unitsOf(row.fee_units, decimals),
+    cumulativeFlowUsd: BigInt(row.cumulative_flow_usd),
+  };
+}
+
+const usd = (cents: number | null) => (cents === null ? null : formatDecimal(BigInt(cents), USD_SCALE));
+
+/** The API's daily row (decimal strings). */
+export function toFundDayRow(row: StoredFundDay): FundDayRow {
+  return {
+    date: row.date,
+    state: row.state,
+    price_usd: row.price_usd === null ? null : formatDecimal(BigInt(row.price_usd), PRICE_SCALE),
+    price_stale: row.price_stale === 1,
+    units: row.units,
+    aum_usd: usd(row.aum_usd) as string,
+    net_flow_usd: usd(row.net_flow_usd),
+    flow_effect_usd: usd(row.flow_effect_usd),
+    market_effect_usd: usd(row.market_effect_usd) as string,
+    other_effect_usd: usd(row.other_effect_usd) as string,
+    fee_effect_usd: usd(row.fee_effect_usd) as string,
+    residual_units: row.residual_units,
+    transfer_units: row.transfer_units,
+    cumulative_flow_usd: usd(row.cumulative_flow_usd) as string,
+  };
+}
+
+export async function readFundDays(
+  db: D1Database,
+  fund: string,
+  range: { from?: string | undefined; to?: string | undefined } = {},
+): Promise<StoredFundDay[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${COLUMNS.join(", ")} FROM fund_days WHERE fund = ?1
+       AND (?2 IS NULL OR date >= ?2) AND (?3 IS NULL OR date <= ?3) ORDER BY date`,
+    )
+    .bind(fund, range.from ?? null, range.to ?? null)
+    .all<StoredFundDay>();
+  return results;
+}
+
+const ROWS_PER_STATEMENT = 2000;
+
+/** Statements replacing a fund's rows from `from` on (and any before its anchor) by `rows`. */
+export function replaceFundDaysStatements(
+  db: D1Database,
+  fund: string,
+  from: string,
+  anchor: string,
+  rows: readonly StoredFundDay[],
+): D1PreparedStatement[] {
+  const statements = [
+    db.prepare("DELETE FROM fund_days WHERE fund = ? AND (date >= ? OR date < ?)").bind(fund, from, anchor),
+  ];
+  const fields = COLUMNS.map((column) => `value ->> '$.${column}'`).join(", ");
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+    statements.push(
+      db
+        .prepare(`INSERT INTO fund_days (${COLUMNS.join(", ")}) SELECT ${fields} FROM json_each(?)`)
+        .bind(JSON.stringify(chunk)),
+    );
+  }
+  return statements;
+}

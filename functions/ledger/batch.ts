@@ -1,0 +1,110 @@
+// One path for every batch write: the rows are checked one by one against their schema, the rows that
+// pass are checked against the reference data, and every problem of the batch is reported together.
+// Only a batch without any problem is stored.
+import type { z } from "@hono/zod-openapi";
+import { MAX_ROWS_PER_BATCH } from "../../shared/schemas.ts";
+import { type Caller, fundsOutOfReach } from "../auth.ts";
+import { invalid, Problem, pointer } from "../problem.ts";
+import type { LedgerKind, LedgerRow } from "./kinds.ts";
+import { submitBatch, type WriteContext } from "./submit.ts";
+import { BatchErrors } from "./validate.ts";
+
+export interface Indexed<Row> {
+  row: Row;
+  at: string;
+}
+
+export interface BatchSpec<Schema extends z.ZodType> {
+  /** The body's array field: "flows", "prices", ... */
+  field: string;
+  kind: LedgerKind;
+  row: Schema;
+  /** Funds a row writes, for tokens limited to some funds. */
+  fundsOf: (row: z.infer<Schema>) => { field: string; fund: string }[];
+  /** Reference checks of schema-valid rows; returns the rows to store, in batch order. */
+  validate: (
+    db: D1Database,
+    caller: Caller,
+    rows: Indexed<z.infer<Schema>>[],
+    errors: BatchErrors,
+  ) => Promise<Indexed<LedgerRow>[]>;
+  keyOf: (row: LedgerRow) => string;
+}
+
+export async function handleBatch<Schema extends z.ZodType>(c: WriteContext, spec: BatchSpec<Schema>) {
+  const body = (await c.req.json()) as unknown;
+  const errors = new BatchErrors();
+  const list = rowsOf(body, spec.field);
+  const valid: Indexed<z.infer<Schema>>[] = [];
+  list.forEach((raw, index) => {
+    const at = `/${spec.field}/${index}`;
+    const parsed = spec.row.safeParse(raw);
+    if (parsed.success) valid.push({ row: parsed.data, at });
+    else
+      for (const issue of parsed.error.issues) errors.add(`${at}${issuePointer(issue)}`, issueDetail(issue));
+  });
+  const caller = c.get("caller");
+  const outOfReach = fundsOutOfReach(
+    caller,
+    valid.flatMap(({ row, at }) =>
+      spec.fundsOf(row).map(({ field, fund }) => ({ pointer: `${at}/${field}`, fund })),
+    ),
+  );
+  if (outOfReach.length > 0)
+    throw new Problem(403, "This token may not write some of these funds.", outOfReach);
+  const rows = await spec.validate(c.env.DB, caller, valid, errors);
+  refuseRepeatedKeys(rows, spec.keyOf, errors);
+  return submitBatch(
+    c,
+    spec.kind,
+    rows.map(({ row }) => row),
+    errors,
+  );
+}
+
+/** The same key twice in one batch is ambiguous (which value wins?), so it is refused. */
+function refuseRepeatedKeys(
+  rows: Indexed<LedgerRow>[],
+  keyOf: (row: LedgerRow) => string,
+  errors: BatchErrors,
+) {
+  const first = new Map<string, string>();
+  for (const { row, at } of rows) {
+    const key = keyOf(row);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, at);
+    else errors.add(at, `the same key as ${earlier} (${key.replaceAll("|", ", ")})`);
+  }
+}
+
+function rowsOf(body: unknown, field: string): unknown[] {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalid([{ pointer: "", detail: `the body must be an object with a "${field}" array` }]);
+  }
+  const record = body as Record<string, unknown>;
+  const unknown = Object.keys(record).filter((key) => key !== field);
+  const list = record[field];
+  const problems = unknown.map((key) => ({ pointer: pointer([key]), detail: `unknown field ${key}` }));
+  if (!Array.isArray(list)) problems.push({ pointer: `/${field}`, detail: `must be an array of ${field}` });
+  else if (list.length > MAX_ROWS_PER_BATCH) {
+    problems.push({
+      pointer: `/${field}`,
+      detail: `${list.length} rows; at most ${MAX_ROWS_PER_BATCH} in one batch`,
+    });
+  }
+  if (problems.length > 0) throw invalid(problems);
+  return list as unknown[];
+}
+
+function issuePointer(issue: z.core.$ZodIssue): string {
+  return issue.code === "unrecognized_keys" && issue.keys.length === 1
+    ? pointer([...issue.path, issue.keys[0] as string])
+    : pointer(issue.path);
+}
+
+function issueDetail(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys")
+    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+  if (issue.code === "invalid_union" && issue.path.length > 0) return "must be a decimal string or a number";
+  return issue.message;
+}

@@ -1,0 +1,48 @@
+// The four append-only fact tables, described once so that one writer serves them all.
+// Column names are constants of the code, never input.
+
+export interface LedgerKind {
+  entity: "price" | "flow" | "holding" | "event";
+  table: string;
+  /** Columns that identify a fact; a new value for the same key is a restatement. */
+  keyColumns: readonly string[];
+  /** Columns that carry the fact's value (TEXT or NULL). */
+  valueColumns: readonly string[];
+  /** The column naming the fund or asset the fact is about. */
+  subjectColumn: string;
+}
+
+export const PRICE_KIND: LedgerKind = {
+  entity: "price",
+  table: "price_marks",
+  keyColumns: ["asset", "date", "source"],
+  valueColumns: ["close_usd"],
+  subjectColumn: "asset",
+};
+
+export const FLOW_KIND: LedgerKind = {
+  entity: "flow",
+  table: "flows",
+  keyColumns: ["fund", "date", "source"],
+  valueColumns: ["net_flow_usd", "units", "status"],
+  subjectColumn: "fund",
+};
+
+export const HOLDING_KIND: LedgerKind = {
+  entity: "holding",
+  table: "holdings_marks",
+  keyColumns: ["fund", "date", "source"],
+  valueColumns: ["units"],
+  subjectColumn: "fund",
+};
+
+export const EVENT_KIND: LedgerKind = {
+  entity: "event",
+  table: "corporate_actions",
+  keyColumns: ["type", "date", "from_fund", "to_fund", "source"],
+  valueColumns: ["units", "note"],
+  subjectColumn: "from_fund",
+};
+
+/** A validated row: every key and value column as canonical text (or null). */
+export type LedgerRow = Record<string, string | null>;

@@ -1,0 +1,139 @@
+// Stores a validated batch atomically with set-based SQL: one bound JSON parameter per statement,
+// however many rows. New keys and changed values get a revision and a ledger row; unchanged values
+// get neither. The recompute queue, data_version and the Idempotency-Key record move in the same
+// transaction, so a batch is wholly present or wholly absent, with everything that follows from it.
+import { completeClaimStatement, type IdempotencyClaim } from "../idempotency.ts";
+import type { LedgerKind, LedgerRow } from "./kinds.ts";
+
+export interface WriteCounts {
+  inserted: number;
+  restated: number;
+  unchanged: number;
+  data_version: number;
+}
+
+export interface BatchWrite {
+  kind: LedgerKind;
+  rows: readonly LedgerRow[];
+  requestId: string;
+  recordedAt: string;
+  claim?: IdempotencyClaim | undefined;
+  /** Validate and count without storing. */
+  dryRun?: boolean;
+}
+
+const columnsOf = (kind: LedgerKind) => [...kind.keyColumns, ...kind.valueColumns];
+
+/** The batch's rows as a table: SELECT j.fund, j.date, ... FROM (this) j */
+function incoming(kind: LedgerKind): string {
+  const fields = columnsOf(kind).map((column) => `value ->> '$.${column}' AS ${column}`);
+  return `(SELECT ${fields.join(", ")} FROM json_each(?1))`;
+}
+
+function latestValue(kind: LedgerKind): string {
+  const pairs = kind.valueColumns.map((column) => `'${column}', l.${column}`).join(", ");
+  const match = kind.keyColumns.map((column) => `l.${column} = j.${column}`).join(" AND ");
+  return `(SELECT json_object(${pairs}) FROM ${kind.table} l WHERE ${match} ORDER BY l.id DESC LIMIT 1)`;
+}
+
+function incomingValue(kind: LedgerKind): string {
+  return `json_object(${kind.valueColumns.map((column) => `'${column}', j.${column}`).join(", ")})`;
+}
+
+function keyText(kind: LedgerKind, alias: string): string {
+  return kind.keyColumns.map((column) => `${alias}.${column}`).join(" || '|' || ");
+}
+
+/** Revisions for every row whose key is new or whose value differs from the latest on record. */
+function revisionsStatement(kind: LedgerKind): string {
+  return `INSERT INTO revisions (entity, subject, date, key, old_value, new_value, source, recorded_at, request_id)
+    SELECT '${kind.entity}', j.${kind.subjectColumn}, j.date, ${keyText(kind, "j")}, old_value, ${incomingValue(kind)},
+           j.source, ?3, ?2
+    FROM (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j) j
+    WHERE old_value IS NULL OR old_value <> ${incomingValue(kind)}`;
+}
+
+/** Ledger rows for exactly the rows that got a revision in this request. */
+function ledgerStatement(kind: LedgerKind): string {
+  const columns = columnsOf(kind);
+  return `INSERT INTO ${kind.table} (${columns.join(", ")}, recorded_at, request_id)
+    SELECT ${columns.map((column) => `j.${column}`).join(", ")}, ?3, ?2 FROM ${incoming(kind)} j
+    WHERE EXISTS (SELECT 1 FROM revisions r WHERE r.request_id = ?2 AND r.entity = '${kind.entity}'
+                  AND r.key = ${keyText(kind, "j")})`;
+}
+
+/** A new source of a subject ranks after the ones that reported it first. */
+function sourceRanksStatement(kind: LedgerKind): string {
+  const subject = kind.subjectColumn;
+  return `INSERT OR IGNORE INTO source_ranks (subject, source, rank)
+    SELECT DISTINCT j.${subject}, j.source,
+      (SELECT COALESCE(MAX(rank), 0) + 1 FROM source_ranks s WHERE s.subject = j.${subject})
+    FROM ${incoming(kind)} j`;
+}
+
+const BUMP_DATA_VERSION = `UPDATE meta SET value = CAST(value AS INTEGER) + 1
+  WHERE key = 'data_version' AND EXISTS (SELECT 1 FROM revisions WHERE request_id = ?2)`;
+
+/** Funds whose derived rows this request made stale, from the earliest date it touched. */
+function queueStatement(kind: LedgerKind): string {
+  const affected =
+    kind.entity === "price"
+      ? `SELECT f.ticker AS fund, r.date FROM revisions r JOIN funds f ON f.asset = r.subject
+           WHERE r.request_id = ?2 AND r.entity = 'price'`
+      : kind.entity === "event"
+        ? `SELECT from_fund AS fund, date FROM corporate_actions WHERE request_id = ?2
+           UNION ALL SELECT to_fund, date FROM corporate_actions WHERE request_id = ?2 AND to_fund <> ''`
+        : `SELECT subject AS fund, date FROM revisions WHERE request_id = ?2 AND entity = '${kind.entity}'`;
+  return `INSERT INTO recompute_queue (fund, from_date, seq)
+    SELECT fund, MIN(date), (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version')
+    FROM (${affected}) WHERE true GROUP BY fund
+    ON CONFLICT (fund) DO UPDATE SET from_date = MIN(from_date, excluded.from_date), seq = excluded.seq`;
+}
+
+const COUNTS = `SELECT
+    (SELECT COUNT(*) FROM revisions WHERE request_id = ?2 AND old_value IS NULL) AS inserted,
+    (SELECT COUNT(*) FROM revisions WHERE request_id = ?2 AND old_value IS NOT NULL) AS restated,
+    (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version') AS data_version`;
+
+/** What a dry run would store: the same comparison as the revisions statement, counted. */
+function dryRunCounts(kind: LedgerKind): string {
+  return `SELECT COALESCE(SUM(old_value IS NULL), 0) AS inserted,
+      COALESCE(SUM(old_value IS NOT NULL AND old_value <> ${incomingValue(kind)}), 0) AS restated,
+      (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version') AS data_version
+    FROM (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j) j`;
+}
+
+interface CountRow {
+  inserted: number;
+  restated: number;
+  data_version: number;
+}
+
+export async function writeBatch(db: D1Database, write: BatchWrite): Promise<WriteCounts> {
+  const { kind, rows, requestId, recordedAt } = write;
+  const json = JSON.stringify(rows);
+  const params = [json, requestId, recordedAt];
+  let counts: CountRow | null;
+  if (write.dryRun) {
+    counts = await db.prepare(dryRunCounts(kind)).bind(json).first<CountRow>();
+  } else {
+    const statements = [
+      db.prepare(revisionsStatement(kind)).bind(...params),
+      db.prepare(ledgerStatement(kind)).bind(...params),
+      db.prepare(sourceRanksStatement(kind)).bind(json),
+      db.prepare(BUMP_DATA_VERSION).bind(null, requestId),
+      db.prepare(queueStatement(kind)).bind(null, requestId),
+    ];
+    if (write.claim) statements.push(completeClaimStatement(db, write.claim, requestId, rows.length));
+    statements.push(db.prepare(COUNTS).bind(null, requestId));
+    const results = await db.batch<CountRow>(statements);
+    counts = results.at(-1)?.results[0] ?? null;
+  }
+  if (!counts) throw new Error("batch write returned no counts");
+  return {
+    inserted: counts.inserted,
+    restated: counts.restated,
+    unchanged: rows.length - counts.inserted - counts.restated,
+    data_version: counts.data_version,
+  };
+}

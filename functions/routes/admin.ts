@@ -1,0 +1,113 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { SourceRankingInput, Ticker } from "../../shared/schemas.ts";
+import { type AppEnv, requireScope } from "../auth.ts";
+import { jsonBody } from "../body.ts";
+import { readDataVersion } from "../db/meta.ts";
+import { Problem } from "../problem.ts";
+import { settleDerived } from "../recompute/settle.ts";
+import { bearer, WRITE_PROBLEMS } from "./openapi.ts";
+
+export const admin = new OpenAPIHono<AppEnv>();
+
+const rankingRoute = createRoute({
+  method: "put",
+  path: "/sources/{subject}",
+  summary: "Rank the sources of a fund (or an asset's prices): the first listed wins (admin)",
+  security: bearer,
+  middleware: [requireScope("admin"), jsonBody] as const,
+  request: {
+    params: z.object({ subject: Ticker.openapi({ param: { name: "subject", in: "path" } }) }),
+    body: { content: { "application/json": { schema: SourceRankingInput } }, required: true },
+  },
+  responses: {
+    200: {
+      content: {
+        "application/json": { schema: z.object({ subject: z.string(), sources: z.array(z.string()) }) },
+      },
+      description: "Ranked",
+    },
+    ...WRITE_PROBLEMS,
+  },
+});
+
+admin.openapi(rankingRoute, async (c) => {
+  const { subject } = c.req.valid("param");
+  const { sources } = c.req.valid("json");
+  if (new Set(sources).size !== sources.length) {
+    throw new Problem(422, "A source is listed twice.", [
+      { pointer: "/sources", detail: "sources must be distinct" },
+    ]);
+  }
+  const db = c.env.DB;
+  const now = new Date().toISOString();
+  const old = await db
+    .prepare("SELECT source FROM source_ranks WHERE subject = ? ORDER BY rank")
+    .bind(subject)
+    .all<{ source: string }>();
+  const others = old.results.map((row) => row.source).filter((source) => !sources.includes(source));
+  const ranking = [...sources, ...others];
+  await db.batch([
+    db.prepare("DELETE FROM source_ranks WHERE subject = ?").bind(subject),
+    ...ranking.map((source, index) =>
+      db
+        .prepare("INSERT INTO source_ranks (subject, source, rank) VALUES (?, ?, ?)")
+        .bind(subject, source, index + 1),
+    ),
+    db
+      .prepare(
+        `INSERT INTO revisions (entity, subject, date, key, old_value, new_value, source, recorded_at, request_id)
+         VALUES ('source_rank', ?1, NULL, ?1, ?2, ?3, 'admin', ?4, ?5)`,
+      )
+      .bind(
+        subject,
+        JSON.stringify(old.results.map((row) => row.source)),
+        JSON.stringify(ranking),
+        now,
+        c.get("requestId"),
+      ),
+    db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'"),
+    db
+      .prepare(
+        `INSERT INTO recompute_queue (fund, from_date, seq)
+         SELECT ticker, '0000-01-01', (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version')
+         FROM funds WHERE ticker = ?1 OR asset = ?1
+         ON CONFLICT (fund) DO UPDATE SET from_date = excluded.from_date, seq = excluded.seq`,
+      )
+      .bind(subject),
+  ]);
+  await settleDerived(c.env);
+  return c.json({ subject, sources: ranking }, 200);
+});
+
+const recomputeRoute = createRoute({
+  method: "post",
+  path: "/admin/recompute",
+  summary: "Rebuild every derived figure from the ledger (admin)",
+  security: bearer,
+  middleware: [requireScope("admin")] as const,
+  responses: {
+    200: {
+      content: { "application/json": { schema: z.object({ data_version: z.number(), funds: z.number() }) } },
+      description: "Rebuilt",
+    },
+    401: WRITE_PROBLEMS[401],
+    403: WRITE_PROBLEMS[403],
+  },
+});
+
+/** Forgets every derived row and queues every fund from its first day: the same path as any write. */
+admin.openapi(recomputeRoute, async (c) => {
+  const db = c.env.DB;
+  const [, , queued] = await db.batch<{ funds: number }>([
+    db.prepare("DELETE FROM fund_days"),
+    db.prepare("DELETE FROM aggregate_days"),
+    db.prepare(
+      `INSERT INTO recompute_queue (fund, from_date, seq)
+       SELECT ticker, '0000-01-01', (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version') FROM funds WHERE true
+       ON CONFLICT (fund) DO UPDATE SET from_date = excluded.from_date, seq = excluded.seq
+       RETURNING 1 AS funds`,
+    ),
+  ]);
+  await settleDerived(c.env);
+  return c.json({ data_version: await readDataVersion(db), funds: queued?.results.length ?? 0 }, 200);
+});

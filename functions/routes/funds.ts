@@ -1,0 +1,144 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  CALENDAR_FIRST_DAY,
+  CALENDAR_LAST_DAY,
+  closureReason,
+  isSupportedExchange,
+  SUPPORTED_EXCHANGES,
+} from "../../shared/calendar.ts";
+import { FundInput, IsoDate, Ticker, WriteResult } from "../../shared/schemas.ts";
+import { type AppEnv, requireScope } from "../auth.ts";
+import { jsonBody } from "../body.ts";
+import { listFundSummaries, metadataOf, upsertFundStatements } from "../db/funds.ts";
+import { readDataVersion } from "../db/meta.ts";
+import { loadAssets, loadFund } from "../db/reference.ts";
+import { idempotency } from "../idempotency.ts";
+import { BatchErrors } from "../ledger/validate.ts";
+import { invalid, Problem } from "../problem.ts";
+import { settleDerived } from "../recompute/settle.ts";
+import { sendList } from "../respond.ts";
+import { fundDaily } from "./daily.ts";
+import { bearer, ListFormat, WRITE_PROBLEMS, WriteHeaders } from "./openapi.ts";
+
+export const funds = new OpenAPIHono<AppEnv>();
+
+const TickerParam = z.object({ ticker: Ticker.openapi({ param: { name: "ticker", in: "path" } }) });
+
+const putFund = createRoute({
+  method: "put",
+  path: "/funds/{ticker}",
+  summary: "Create or update a fund's metadata (every change is kept as a revision)",
+  security: bearer,
+  middleware: [requireScope("funds:write"), jsonBody, idempotency] as const,
+  request: {
+    params: TickerParam,
+    headers: WriteHeaders,
+    body: { content: { "application/json": { schema: FundInput } }, required: true },
+  },
+  responses: {
+    200: { content: { "application/json": { schema: WriteResult } }, description: "Stored" },
+    ...WRITE_PROBLEMS,
+  },
+});
+
+funds.openapi(putFund, async (c) => {
+  const { ticker } = c.req.valid("param");
+  const input = c.req.valid("json");
+  const caller = c.get("caller");
+  if (caller.funds && !caller.funds.includes(ticker)) {
+    throw new Problem(403, `This token may not write fund ${ticker}.`);
+  }
+  const errors = new BatchErrors();
+  if (!(await loadAssets(c.env.DB)).has(input.asset)) errors.add("/asset", `unknown asset ${input.asset}`);
+  if (!isSupportedExchange(input.exchange)) {
+    errors.add(
+      "/exchange",
+      `no trading calendar for ${input.exchange}; supported: ${SUPPORTED_EXCHANGES.join(", ")}`,
+    );
+  } else if (input.listed_on < CALENDAR_FIRST_DAY || input.listed_on > CALENDAR_LAST_DAY) {
+    errors.add("/listed_on", `outside the trading calendars (${CALENDAR_FIRST_DAY} to ${CALENDAR_LAST_DAY})`);
+  } else {
+    const closed = closureReason(input.exchange, input.listed_on);
+    if (closed) errors.add("/listed_on", `${input.exchange} was closed on ${input.listed_on} (${closed})`);
+  }
+  if (errors.errors.length > 0) throw invalid(errors.errors);
+  const old = await loadFund(c.env.DB, ticker);
+  const unchanged = old !== null && JSON.stringify(metadataOf(old)) === JSON.stringify(metadataOf(input));
+  if (!unchanged && c.req.query("dry_run") !== "true") {
+    const write = {
+      requestId: c.get("requestId"),
+      recordedAt: new Date().toISOString(),
+      source: caller.name,
+    };
+    await c.env.DB.batch(upsertFundStatements(c.env.DB, ticker, input, old, write));
+    await settleDerived(c.env);
+  }
+  return c.json({
+    inserted: old ? 0 : 1,
+    restated: old && !unchanged ? 1 : 0,
+    unchanged: unchanged ? 1 : 0,
+    data_version: await readDataVersion(c.env.DB),
+  });
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/funds",
+  summary: "Every fund: metadata, latest AUM, coins held, cumulative flow and market share",
+  request: { query: z.object({ format: ListFormat }) },
+  responses: {
+    200: {
+      content: { "application/json": { schema: z.object({ funds: z.array(z.any()) }) } },
+      description: "Funds",
+    },
+  },
+});
+
+funds.openapi(listRoute, async (c) => sendList(c, "funds", await listFundSummaries(c.env.DB)));
+
+const oneRoute = createRoute({
+  method: "get",
+  path: "/funds/{ticker}",
+  summary: "One fund: metadata and latest figures",
+  request: { params: TickerParam },
+  responses: {
+    200: { content: { "application/json": { schema: z.any() } }, description: "The fund" },
+    404: WRITE_PROBLEMS[422],
+  },
+});
+
+funds.openapi(oneRoute, async (c) => {
+  const { ticker } = c.req.valid("param");
+  const [fund] = await listFundSummaries(c.env.DB, ticker);
+  if (!fund) throw new Problem(404, `No fund ${ticker}.`);
+  return c.json(fund, 200);
+});
+
+const dailyRoute = createRoute({
+  method: "get",
+  path: "/funds/{ticker}/daily",
+  summary: "One row per calendar day: state, price, coins, AUM, flow and the split of the AUM change",
+  request: {
+    params: TickerParam,
+    query: z.object({
+      from: IsoDate.optional(),
+      to: IsoDate.optional(),
+      as_of: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .openapi({ description: "Figures as known at this moment" }),
+      format: ListFormat,
+    }),
+  },
+  responses: {
+    200: { content: { "application/json": { schema: z.any() } }, description: "Daily rows" },
+    404: WRITE_PROBLEMS[422],
+  },
+});
+
+funds.openapi(dailyRoute, async (c) => {
+  const { ticker } = c.req.valid("param");
+  const query = c.req.valid("query");
+  const rows = await fundDaily(c.env, ticker, query);
+  return sendList(c, "rows", rows, { fund: ticker, ...(query.as_of ? { as_of: query.as_of } : {}) });
+});

@@ -1,0 +1,56 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { RevisionRow } from "../../shared/export.ts";
+import type { AppEnv } from "../auth.ts";
+import { sendList } from "../respond.ts";
+import { ListFormat } from "./openapi.ts";
+
+export const revisions = new OpenAPIHono<AppEnv>();
+
+const route = createRoute({
+  method: "get",
+  path: "/revisions",
+  summary: "What changed: every new or restated fact with its old and new value",
+  request: {
+    query: z.object({
+      since: z
+        .string()
+        .refine(
+          (text) => /^\d+$/.test(text) || !Number.isNaN(Date.parse(text)),
+          "must be an ISO timestamp or a revision id",
+        )
+        .optional()
+        .openapi({ description: "An ISO timestamp, or a revision id to page from" }),
+      subject: z.string().optional().openapi({ description: "A fund ticker or asset symbol" }),
+      entity: z.enum(["fund", "price", "flow", "holding", "event"]).optional(),
+      limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+      format: ListFormat,
+    }),
+  },
+  responses: {
+    200: {
+      content: { "application/json": { schema: z.object({ revisions: z.array(z.any()) }) } },
+      description: "Revisions",
+    },
+  },
+});
+
+revisions.openapi(route, async (c) => {
+  const query = c.req.valid("query");
+  const sinceId = query.since && /^\d+$/.test(query.since) ? Number(query.since) : null;
+  const sinceTime = query.since && sinceId === null ? new Date(query.since).toISOString() : null;
+  const { results } = await c.env.DB.prepare(
+    `SELECT id, entity, key, old_value, new_value, recorded_at, source FROM revisions
+     WHERE (?1 IS NULL OR id > ?1) AND (?2 IS NULL OR recorded_at > ?2) AND (?3 IS NULL OR subject = ?3)
+       AND (?4 IS NULL OR entity = ?4)
+     ORDER BY id LIMIT ?5`,
+  )
+    .bind(sinceId, sinceTime, query.subject ?? null, query.entity ?? null, query.limit)
+    .all<Omit<RevisionRow, "old_value" | "new_value"> & { old_value: string | null; new_value: string }>();
+  const rows: RevisionRow[] = results.map((row) => ({
+    ...row,
+    old_value: row.old_value === null ? null : JSON.parse(row.old_value),
+    new_value: JSON.parse(row.new_value),
+  }));
+  const next = rows.length === query.limit ? rows.at(-1)?.id : undefined;
+  return sendList(c, "revisions", rows, next === undefined ? {} : { next_since: String(next) });
+});

@@ -1,0 +1,24 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Summary } from "../../shared/export.ts";
+import type { AppEnv } from "../auth.ts";
+import { readDataVersion } from "../db/meta.ts";
+import { publishSummary, SUMMARY_KEY } from "../recompute/publish.ts";
+
+export const summary = new OpenAPIHono<AppEnv>();
+
+const route = createRoute({
+  method: "get",
+  path: "/summary",
+  summary: "The latest headline figures (served from KV)",
+  responses: { 200: { content: { "application/json": { schema: z.any() } }, description: "Summary" } },
+});
+
+/** KV is eventually consistent across locations: a copy older than D1's data_version is rebuilt. */
+summary.openapi(route, async (c) => {
+  const [cached, version] = await Promise.all([
+    c.env.KV.get<Summary>(SUMMARY_KEY, "json"),
+    readDataVersion(c.env.DB),
+  ]);
+  if (cached && cached.data_version >= version) return c.json(cached);
+  return c.json(await publishSummary(c.env));
+});

@@ -1,0 +1,44 @@
+// `npm run import -- <file...>`: the command-line face of runImport (scripts/import/run.ts).
+
+import { pathToFileURL } from "node:url";
+import { parseImportArgs, USAGE, UsageError } from "./import/args.ts";
+import { type ImportReport, runImport, WRITE_ORDER } from "./import/run.ts";
+
+export { type ImportOptions, type ImportReport, runImport } from "./import/run.ts";
+
+/** Totals per kind, aligned for reading; a dry run says what would have happened. */
+export function formatTotals(report: ImportReport): string {
+  const lines = [
+    `${report.dryRun ? "dry run (nothing stored): " : ""}${report.rows} rows in ${report.batches} batches`,
+  ];
+  for (const kind of WRITE_ORDER) {
+    const { inserted, restated, unchanged } = report.totals[kind];
+    if (inserted + restated + unchanged === 0) continue;
+    lines.push(`${kind.padEnd(9)} inserted ${inserted}  restated ${restated}  unchanged ${unchanged}`);
+  }
+  if (report.warnings.length > 0) lines.push(`${report.warnings.length} warning(s), printed above`);
+  return lines.join("\n");
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const command = parseImportArgs(argv);
+    if (command.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const report = await runImport(command);
+    process.stdout.write(`${formatTotals(report)}\n`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`import failed: ${message}\n`);
+    if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+// Run only when executed, not when start.ts imports runImport from here.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

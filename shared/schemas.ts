@@ -1,0 +1,153 @@
+// Request and response schemas: one source of truth for validation, types and the OpenAPI document.
+import { z } from "@hono/zod-openapi";
+import { isIsoDate } from "./dates.ts";
+import { FLOW_STATUSES, SCOPES, VEHICLES } from "./domain.ts";
+
+export const MAX_ROWS_PER_BATCH = 10_000;
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export const Ticker = z
+  .string()
+  .regex(/^[A-Z0-9][A-Z0-9.]{0,11}$/, "must be 1 to 12 upper-case letters, digits or dots")
+  .openapi({ example: "IBIT" });
+export const AssetSymbol = z
+  .string()
+  .regex(/^[A-Z0-9]{2,10}$/, "must be an upper-case asset symbol such as BTC")
+  .openapi({ example: "BTC" });
+export const IsoDate = z
+  .string()
+  .refine(isIsoDate, "must be a real calendar date written YYYY-MM-DD")
+  .openapi({ example: "2024-01-11" });
+/** Amounts travel as decimal strings; a JSON number is accepted on input. Exactness is checked later. */
+export const DecimalInput = z
+  .union([z.string().max(64), z.number()])
+  .openapi({ type: "string", example: "111700000.00" });
+export const Source = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000-\u001f]*$/, "must not contain control characters");
+const Text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\u0000-\u001f]*$/, "must not contain control characters");
+
+export const FundInput = z
+  .object({
+    name: Text(200),
+    issuer: Text(100),
+    asset: AssetSymbol,
+    vehicle: z.enum(VEHICLES),
+    country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as US"),
+    exchange: z.string().regex(/^[A-Z0-9]{4}$/, "must be an ISO 10383 MIC such as XNAS"),
+    listed_on: IsoDate,
+    fee_bps: z.number().int().min(0).max(10_000),
+  })
+  .strict()
+  .openapi("FundInput");
+
+export const PriceInput = z
+  .object({ asset: AssetSymbol, date: IsoDate, close_usd: DecimalInput, source: Source.optional() })
+  .strict()
+  .openapi("PriceInput");
+export const FlowInput = z
+  .object({
+    fund: Ticker,
+    date: IsoDate,
+    net_flow_usd: DecimalInput,
+    units: DecimalInput.optional(),
+    status: z.enum(FLOW_STATUSES).default("final"),
+    source: Source.optional(),
+  })
+  .strict()
+  .openapi("FlowInput");
+export const HoldingInput = z
+  .object({ fund: Ticker, date: IsoDate, units: DecimalInput, source: Source.optional() })
+  .strict()
+  .openapi("HoldingInput");
+export const EventInput = z
+  .discriminatedUnion("type", [
+    z
+      .object({
+        type: z.literal("transfer"),
+        date: IsoDate,
+        from_fund: Ticker,
+        to_fund: Ticker,
+        units: DecimalInput,
+        note: Text(2000).optional(),
+        source: Source.optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("delisting"),
+        date: IsoDate,
+        fund: Ticker,
+        note: Text(2000).optional(),
+        source: Source.optional(),
+      })
+      .strict(),
+  ])
+  .openapi("EventInput");
+
+const batchOf = <T extends z.ZodType>(row: T) => z.array(row).max(MAX_ROWS_PER_BATCH);
+export const PricesBody = z
+  .object({ prices: batchOf(PriceInput) })
+  .strict()
+  .openapi("PricesBody");
+export const FlowsBody = z
+  .object({ flows: batchOf(FlowInput) })
+  .strict()
+  .openapi("FlowsBody");
+export const HoldingsBody = z
+  .object({ holdings: batchOf(HoldingInput) })
+  .strict()
+  .openapi("HoldingsBody");
+export const EventsBody = z
+  .object({ events: batchOf(EventInput) })
+  .strict()
+  .openapi("EventsBody");
+
+export type FundInput = z.infer<typeof FundInput>;
+export type PriceInput = z.infer<typeof PriceInput>;
+export type FlowInput = z.infer<typeof FlowInput>;
+export type HoldingInput = z.infer<typeof HoldingInput>;
+export type EventInput = z.infer<typeof EventInput>;
+
+export const TokenInput = z
+  .object({
+    name: Text(100),
+    scopes: z.array(z.enum(SCOPES)).min(1),
+    funds: z.array(Ticker).min(1).nullable().default(null),
+  })
+  .strict()
+  .openapi("TokenInput");
+
+export const SourceRankingInput = z
+  .object({ sources: z.array(Source).min(1).max(100) })
+  .strict()
+  .openapi("SourceRankingInput");
+
+export const WriteResult = z
+  .object({
+    inserted: z.number().int(),
+    restated: z.number().int(),
+    unchanged: z.number().int(),
+    data_version: z.number().int(),
+    dry_run: z.boolean().optional(),
+  })
+  .openapi("WriteResult");
+
+export const ProblemDetails = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+  })
+  .openapi("ProblemDetails");

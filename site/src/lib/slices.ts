@@ -1,0 +1,145 @@
+// A "slice" is one day, week or month of one fund or one group of funds, in numbers ready to show.
+// Funds come from their daily rows, groups from the export's aggregates; pages and charts read both alike.
+import type { DayState } from "../../../shared/domain.ts";
+import { isoWeek, monthOf } from "../../../shared/dates.ts";
+import type { AggregateRow, FundDayRow } from "../../../shared/export.ts";
+import { num } from "./format.ts";
+
+/** How complete a slice's flows are. "partial": some funds of a group have no flow on record yet. */
+export type SliceStatus = "final" | "provisional" | "missing" | "partial" | "closed" | "not_listed";
+
+export interface Slice {
+  /** A date, an ISO week ("2024-W02") or a month ("2024-01"). */
+  label: string;
+  start: string;
+  end: string;
+  status: SliceStatus;
+  aum: number;
+  /** Reported net flow; null when none was reported (missing, closed), never 0 for "nothing". */
+  flow: number | null;
+  market: number;
+  /** Corporate actions, reconciliation residuals and rounding remainders. */
+  other: number;
+  /** Fee drag, zero or negative. */
+  fee: number;
+  cumulative: number;
+  /** Coins held at the end (funds only). */
+  units: number | null;
+  price: number | null;
+  priceStale: boolean;
+}
+
+const STATUS_OF_STATE: Record<DayState, SliceStatus> = {
+  final: "final",
+  provisional: "provisional",
+  missing: "missing",
+  holiday: "closed",
+  not_listed: "not_listed",
+};
+
+export function fundDaySlice(row: FundDayRow): Slice {
+  return {
+    label: row.date,
+    start: row.date,
+    end: row.date,
+    status: STATUS_OF_STATE[row.state],
+    aum: num(row.aum_usd) ?? 0,
+    flow: num(row.net_flow_usd),
+    market: num(row.market_effect_usd) ?? 0,
+    other: num(row.other_effect_usd) ?? 0,
+    fee: num(row.fee_effect_usd) ?? 0,
+    cumulative: num(row.cumulative_flow_usd) ?? 0,
+    units: num(row.units),
+    price: num(row.price_usd),
+    priceStale: row.price_stale,
+  };
+}
+
+/**
+ * A group's slice. The aggregate row has no day state, so it is told which of its dates hold
+ * provisional or missing fund-days (`flags`), and a day nobody traded on reads as "market closed".
+ */
+export function groupSlice(row: AggregateRow, flags: DateFlags): Slice {
+  const flow = num(row.net_flow_usd);
+  return {
+    label: row.label,
+    start: row.start,
+    end: row.end,
+    status: groupStatus(row, flow, flags),
+    aum: num(row.aum_usd) ?? 0,
+    flow,
+    market: num(row.market_effect_usd) ?? 0,
+    other: num(row.other_effect_usd) ?? 0,
+    fee: num(row.fee_effect_usd) ?? 0,
+    cumulative: num(row.cumulative_flow_usd) ?? 0,
+    units: null,
+    price: null,
+    priceStale: false,
+  };
+}
+
+export interface DateFlags {
+  provisional: (start: string, end: string) => boolean;
+  missing: (start: string, end: string) => boolean;
+}
+
+function groupStatus(row: AggregateRow, flow: number | null, flags: DateFlags): SliceStatus {
+  const missing = flags.missing(row.start, row.end);
+  if (flow === null) return missing ? "missing" : row.funds_listed === 0 ? "not_listed" : "closed";
+  if (missing) return "partial";
+  return flags.provisional(row.start, row.end) ? "provisional" : "final";
+}
+
+const STATUS_RANK: SliceStatus[] = ["not_listed", "closed", "final", "provisional", "partial", "missing"];
+
+/** Rolls days up into ISO weeks or months: flows and effects add up, levels come from the last day. */
+export function rollUp(days: readonly Slice[], period: "week" | "month"): Slice[] {
+  const labelOf = period === "week" ? isoWeek : monthOf;
+  const out: Slice[] = [];
+  let current: Slice | undefined;
+  for (const day of days) {
+    const label = labelOf(day.start);
+    if (current?.label !== label) {
+      current = { ...day, label, flow: null, market: 0, other: 0, fee: 0, status: "not_listed" };
+      out.push(current);
+    }
+    if (day.flow !== null) current.flow = (current.flow ?? 0) + day.flow;
+    current.market += day.market;
+    current.other += day.other;
+    current.fee += day.fee;
+    current.status = worse(current.status, day.status);
+    Object.assign(current, {
+      end: day.end,
+      aum: day.aum,
+      cumulative: day.cumulative,
+      units: day.units,
+      price: day.price,
+      priceStale: day.priceStale,
+    });
+  }
+  return out.map(settle);
+}
+
+/** A week with a missing day among reported ones is "partial", not wholly "missing". */
+function settle(slice: Slice): Slice {
+  if (slice.status === "missing" && slice.flow !== null) return { ...slice, status: "partial" };
+  return slice;
+}
+
+function worse(a: SliceStatus, b: SliceStatus): SliceStatus {
+  return STATUS_RANK.indexOf(a) >= STATUS_RANK.indexOf(b) ? a : b;
+}
+
+/** AUM change of a slice, exactly the sum of its parts (DOMAIN.md's identity). */
+export function aumChange(slice: Slice): number {
+  return (slice.flow ?? 0) + slice.market + slice.other + slice.fee;
+}
+
+export const STATUS_LABEL: Record<SliceStatus, string> = {
+  final: "",
+  provisional: "provisional",
+  missing: "missing",
+  partial: "some funds missing",
+  closed: "market closed",
+  not_listed: "not listed",
+};

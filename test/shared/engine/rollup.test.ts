@@ -1,0 +1,98 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { addDays, isoWeek, isoWeekStart } from "../../../shared/dates.ts";
+import { formatDecimal } from "../../../shared/decimal.ts";
+import { emptyAggregateDay } from "../../../shared/engine/aggregate.ts";
+import { aggregateFundDays } from "../../../shared/engine/aggregate-series.ts";
+import { computeIndicators, type IndicatorDay } from "../../../shared/engine/indicators.ts";
+import { periodLabel, type RollupPeriod, rollup, toAggregateRow } from "../../../shared/engine/rollup.ts";
+import { fundsArbitrary } from "./fund-day-fixtures.ts";
+
+const PERIODS: RollupPeriod[] = ["week", "month", "ytd"];
+
+function groupsWithIndicators(funds: Parameters<typeof aggregateFundDays>[0]): IndicatorDay[][] {
+  const series = aggregateFundDays(funds);
+  const total = new Map(series[0]?.days.map((day) => [day.date, day]));
+  return series.map(({ days }) => computeIndicators(days, (date) => total.get(date)).days);
+}
+
+const cents = (text: string | null) => BigInt((text ?? "0").replace(".", ""));
+
+describe("rollup", () => {
+  it("sums flows and effects of the days, and takes AUM at each period's end", () => {
+    fc.assert(
+      fc.property(fundsArbitrary, fc.constantFrom(...PERIODS), (funds, period) => {
+        for (const days of groupsWithIndicators(funds)) {
+          const rows = rollup(days, period);
+          const daily = days.map(({ day, indicators }) => toAggregateRow(day, indicators));
+          for (const field of [
+            "net_flow_usd",
+            "flow_effect_usd",
+            "market_effect_usd",
+            "other_effect_usd",
+          ] as const) {
+            const sum = (list: typeof rows) => list.reduce((acc, row) => acc + cents(row[field]), 0n);
+            expect(sum(rows)).toBe(sum(daily));
+          }
+          expect(rows.reduce((n, row) => n + row.funds_reporting, 0)).toBe(
+            days.reduce((n, { day }) => n + day.fundsReporting, 0),
+          );
+          for (const row of rows) {
+            const end = daily.find((d) => d.end === row.end);
+            expect(row).toMatchObject({ aum_usd: end?.aum_usd, streak: end?.streak, regime: end?.regime });
+            const inPeriod = daily.filter((d) => d.start >= row.start && d.end <= row.end);
+            expect(row.net_flow_usd === null).toBe(inPeriod.every((d) => d.net_flow_usd === null));
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("covers every day once, in periods that hold only their own dates", () => {
+    fc.assert(
+      fc.property(fundsArbitrary, fc.constantFrom(...PERIODS), (funds, period) => {
+        const [total] = groupsWithIndicators(funds);
+        const rows = rollup(total ?? [], period);
+        expect(rows[0]?.start).toBe(total?.[0]?.day.date);
+        rows.forEach((row, i) => {
+          expect([periodLabel(row.start, period), periodLabel(row.end, period)]).toEqual([
+            row.label,
+            row.label,
+          ]);
+          const next = rows[i + 1];
+          if (next) expect(next.start).toBe(addDays(row.end, 1));
+          if (next && period === "week") expect(next.start).toBe(isoWeekStart(next.start));
+        });
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("puts 2024-12-30 in 2025-W01 but in the 2024 month and year", () => {
+    const days = ["2024-12-28", "2024-12-29", "2024-12-30", "2024-12-31", "2025-01-01", "2025-01-02"].map(
+      (date) => {
+        const day = emptyAggregateDay({ by: "total", key: "all" }, date);
+        day.aumUsd = 100n;
+        return day;
+      },
+    );
+    const run = computeIndicators(days, (date) => days.find((d) => d.date === date)).days;
+    const spans = (period: RollupPeriod) =>
+      rollup(run, period).map(({ label, start, end }) => [label, start, end]);
+    expect(isoWeek("2024-12-30")).toBe("2025-W01");
+    expect(spans("week")).toEqual([
+      ["2024-W52", "2024-12-28", "2024-12-29"],
+      ["2025-W01", "2024-12-30", "2025-01-02"],
+    ]);
+    expect(spans("month")).toEqual([
+      ["2024-12", "2024-12-28", "2024-12-31"],
+      ["2025-01", "2025-01-01", "2025-01-02"],
+    ]);
+    expect(spans("ytd")).toEqual([
+      ["2024", "2024-12-28", "2024-12-31"],
+      ["2025", "2025-01-01", "2025-01-02"],
+    ]);
+    expect(rollup(run, "week")[1]).toMatchObject({ aum_usd: formatDecimal(100n, 2), net_flow_usd: null });
+  });
+});

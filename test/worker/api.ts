@@ -1,0 +1,62 @@
+// Calls the Worker inside workerd the way a client would, through its fetch handler.
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+
+export const ADMIN = "test-admin-token";
+
+export interface Call {
+  method?: string;
+  token?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export async function call(path: string, options: Call = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers };
+  const token = options.token === undefined ? ADMIN : options.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const method = options.method ?? (body === undefined ? "GET" : "POST");
+  const worker = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default;
+  return worker.fetch(new Request(`http://aumflow.test${path}`, { method, headers, body }));
+}
+
+export async function json<T = Record<string, unknown>>(
+  path: string,
+  options: Call = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const response = await call(path, options);
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T, headers: response.headers };
+}
+
+export const FUND = {
+  name: "iShares Bitcoin Trust ETF",
+  issuer: "BlackRock",
+  asset: "BTC",
+  vehicle: "spot_etf",
+  country: "US",
+  exchange: "XNAS",
+  listed_on: "2024-01-11",
+  fee_bps: 25,
+};
+
+export async function putFund(ticker: string, overrides: Partial<typeof FUND> = {}) {
+  const result = await json(`/v1/funds/${ticker}`, { method: "PUT", body: { ...FUND, ...overrides } });
+  if (result.status !== 200) throw new Error(`PUT fund ${ticker}: ${JSON.stringify(result.body)}`);
+}
+
+let serial = 0;
+/** A ticker no other test uses: storage is shared by the tests of a file. */
+export function freshTicker(prefix = "T"): string {
+  serial += 1;
+  return `${prefix}${serial}${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
+}
+
+export async function tableCount(table: string): Promise<number> {
+  return (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<number>("n")) ?? 0;
+}
