@@ -5,13 +5,18 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import { readImportFile } from "../../shared/import/long.ts";
+import {
+  type ImportStep,
+  MAX_BATCH,
+  planImport,
+  WRITE_ORDER,
+  type WriteKind,
+} from "../../shared/import/plan.ts";
 import type { ParsedFile } from "../../shared/import/types.ts";
 import { ApiProblem, sendWithRetry } from "./http.ts";
 import { createProgress, type OutputStream } from "./progress.ts";
 
-export type WriteKind = ParsedFile["kind"];
-export const WRITE_ORDER: readonly WriteKind[] = ["funds", "prices", "holdings", "events", "flows"];
-export const MAX_BATCH = 10_000;
+export { MAX_BATCH, WRITE_ORDER, type WriteKind } from "../../shared/import/plan.ts";
 
 export interface ImportOptions {
   files: string[];
@@ -42,16 +47,6 @@ export interface ImportReport {
   rows: number;
 }
 
-interface Step {
-  file: string;
-  kind: WriteKind;
-  method: "POST" | "PUT";
-  path: string;
-  rows: unknown[];
-  /** Index in the file's rows of this batch's first row, to locate a rejected row. */
-  offset: number;
-}
-
 export async function runImport(options: ImportOptions): Promise<ImportReport> {
   const stderr = options.stderr ?? process.stderr;
   const batchSize = options.batchSize ?? 5000;
@@ -69,11 +64,7 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
   for (const { file, data } of parsed) checkUniqueKeys(file, data);
 
   const query = options.dryRun ? "?dry_run=true" : "";
-  const steps = WRITE_ORDER.flatMap((kind) =>
-    parsed
-      .filter(({ data }) => data.kind === kind)
-      .flatMap(({ file, data }) => plan(file, data, batchSize, query)),
-  );
+  const steps = planImport(parsed, batchSize, query);
   const totals = Object.fromEntries(
     WRITE_ORDER.map((kind) => [kind, { inserted: 0, restated: 0, unchanged: 0 }]),
   ) as Record<WriteKind, KindTotals>;
@@ -87,9 +78,7 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
   };
   const api = options.api.replace(/\/+$/, "");
   for (const step of steps) {
-    // Only the rows go into a POST body; a fund's ticker is in its PUT path instead.
-    const payload = step.method === "PUT" ? withoutTicker(step.rows[0]) : { [step.kind]: step.rows };
-    const body = JSON.stringify(payload);
+    const body = step.body;
     // The key hashes the path and the exact body: the same file re-sent gives the same keys, so a
     // re-run replays; any change gives new ones. Dry runs send none: a replayed dry-run answer
     // would describe the database as it was then, not as it is now.
@@ -114,25 +103,6 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
   return { dryRun: options.dryRun ?? false, totals, warnings, batches: steps.length, rows: rowCount };
 }
 
-function plan(file: string, data: ParsedFile, batchSize: number, query: string): Step[] {
-  if (data.kind === "funds") {
-    return data.rows.map((fund, offset) => ({
-      file,
-      kind: "funds",
-      method: "PUT",
-      path: `/v1/funds/${encodeURIComponent(fund.ticker)}${query}`,
-      rows: [fund],
-      offset,
-    }));
-  }
-  const steps: Step[] = [];
-  for (let offset = 0; offset < data.rows.length; offset += batchSize) {
-    const rows = data.rows.slice(offset, offset + batchSize);
-    steps.push({ file, kind: data.kind, method: "POST", path: `/v1/${data.kind}${query}`, rows, offset });
-  }
-  return steps;
-}
-
 /** The API refuses a batch holding the same key twice; say so before sending anything. */
 function checkUniqueKeys(file: string, data: ParsedFile): void {
   if (data.kind === "events") return; // events have no natural key
@@ -143,11 +113,6 @@ function checkUniqueKeys(file: string, data: ParsedFile): void {
     if (seen.has(key)) throw new Error(`${file}: ${data.kind} row ${key.replace(/\|+$/, "")} appears twice`);
     seen.add(key);
   }
-}
-
-function withoutTicker(row: unknown): Record<string, unknown> {
-  const { ticker: _ticker, ...rest } = row as Record<string, unknown>;
-  return rest;
 }
 
 /** Adds a write's counts; a fund PUT that answers without counts counts as one row written. */
@@ -163,7 +128,7 @@ function addCounts(totals: KindTotals, answer: unknown, rows: number): void {
 }
 
 /** The problem's detail and every field error, each with the row it points at. */
-function describeProblem(step: Step, problem: ApiProblem): string {
+function describeProblem(step: ImportStep, problem: ApiProblem): string {
   const last = step.offset + step.rows.length;
   const span = step.rows.length === 1 ? `row ${last}` : `rows ${step.offset + 1}-${last}`;
   const batch = `${step.kind} ${span} of ${step.file}`;

@@ -2,15 +2,8 @@
 // funds from the database without holding every fund's rows at once (a Worker has 128 MB).
 import { fromDayNumber, toDayNumber } from "../dates.ts";
 import type { Fund } from "../domain.ts";
-import {
-  type AggregateDay,
-  addFundDay,
-  compareGroups,
-  emptyAggregateDay,
-  type Group,
-  groupId,
-  groupsOf,
-} from "./aggregate.ts";
+import { type AggregateDay, addFundDay, compareGroups, type Group, groupId, groupsOf } from "./aggregate.ts";
+import { addFundDayAt, createDayColumns, type DayColumns, magnitudeOf, readDay } from "./day-columns.ts";
 import type { FundDay } from "./types.ts";
 
 export interface FundDays {
@@ -27,28 +20,39 @@ interface GroupSeries {
   group: Group;
   /** Day number of the earliest fund row added; the series is trimmed to start there. */
   first: number;
-  days: AggregateDay[];
+  /** Sums while they provably fit in int64 (see day-columns.ts), else exact objects. */
+  sums: DayColumns | AggregateDay[];
 }
+
+/** Int64 columns are used while the funds' largest amounts, added up, stay below this. */
+const COLUMN_LIMIT = 2n ** 62n;
 
 export interface AggregateBuilder {
   from: number;
   to: number;
   groups: Map<string, GroupSeries>;
+  /** Sum over the funds added of their largest |amount|: a bound on every group's every sum. */
+  magnitude: bigint;
 }
 
 /** Series over from..to inclusive; fund rows outside it are skipped, so a window can be rebuilt alone. */
 export function startAggregates(from: string, to: string): AggregateBuilder {
-  return { from: toDayNumber(from), to: toDayNumber(to), groups: new Map() };
+  return { from: toDayNumber(from), to: toDayNumber(to), groups: new Map(), magnitude: 0n };
 }
 
 export function addFundHistory(builder: AggregateBuilder, fund: Fund, days: readonly FundDay[]): void {
+  builder.magnitude += magnitudeOf(days);
+  if (builder.magnitude >= COLUMN_LIMIT)
+    for (const series of builder.groups.values()) toObjects(builder, series);
   const targets = groupsOf(fund).map((group) => seriesOf(builder, group));
   for (const row of days) {
     const n = toDayNumber(row.date);
     if (n < builder.from || n > builder.to) continue;
     for (const target of targets) {
       if (n < target.first) target.first = n;
-      addFundDay(target.days[n - builder.from] as AggregateDay, row, 1);
+      const { sums } = target;
+      if (Array.isArray(sums)) addFundDay(sums[n - builder.from] as AggregateDay, row, 1);
+      else addFundDayAt(sums, n - builder.from, row);
     }
   }
 }
@@ -57,19 +61,35 @@ function seriesOf(builder: AggregateBuilder, group: Group): GroupSeries {
   const id = groupId(group);
   let series = builder.groups.get(id);
   if (!series) {
-    const days: AggregateDay[] = [];
-    for (let n = builder.from; n <= builder.to; n++) days.push(emptyAggregateDay(group, fromDayNumber(n)));
-    series = { group, first: Number.POSITIVE_INFINITY, days };
+    series = {
+      group,
+      first: Number.POSITIVE_INFINITY,
+      sums: createDayColumns(builder.to - builder.from + 1),
+    };
+    toObjects(builder, series, builder.magnitude >= COLUMN_LIMIT);
     builder.groups.set(id, series);
   }
   return series;
+}
+
+function toObjects(builder: AggregateBuilder, series: GroupSeries, when = true): AggregateDay[] {
+  const { sums, group } = series;
+  if (Array.isArray(sums) || !when) return sums as AggregateDay[];
+  series.sums = [];
+  for (let n = builder.from; n <= builder.to; n++) {
+    series.sums.push(readDay(sums, n - builder.from, group, fromDayNumber(n)));
+  }
+  return series.sums;
 }
 
 /** The groups that received at least one row, total first, each starting at its first fund row. */
 export function finishAggregates(builder: AggregateBuilder): AggregateSeries[] {
   return [...builder.groups.values()]
     .filter(({ first }) => first <= builder.to)
-    .map(({ group, first, days }) => ({ ...group, days: days.slice(first - builder.from) }))
+    .map((series) => ({
+      ...series.group,
+      days: toObjects(builder, series).slice(series.first - builder.from),
+    }))
     .sort(compareGroups);
 }
 

@@ -18,7 +18,8 @@ export function divideHalfEven(numerator: bigint, { value, half, negativeHalf }:
   const quotient = numerator / value;
   const remainder = numerator % value;
   if (remainder > half || (remainder === half && (quotient & 1n) === 1n)) return quotient + 1n;
-  if (remainder < negativeHalf || (remainder === negativeHalf && (quotient & 1n) === 1n)) return quotient - 1n;
+  if (remainder < negativeHalf || (remainder === negativeHalf && (quotient & 1n) === 1n))
+    return quotient - 1n;
   return quotient;
 }
 

@@ -40,37 +40,24 @@ export function readImportFile(text: string, fileName: string, options: ReadOpti
   }
   const rows = table.rows.map((cells, index) => {
     const where = (column: string) => `${fileName} line ${table.lines[index]}, column ${column}`;
-    const cell = new Cells(table.header, cells, where);
-    return { cell, where };
+    return new Cells(table.header, cells, where);
   });
   const warnings = table.joinedLines.map(
     (line) => `${fileName} line ${line}: unquoted commas in ${table.header.at(-1)} were kept as part of it`,
   );
   switch (kind) {
     case "funds":
-      return { kind, warnings, rows: rows.map(({ cell }) => readFund(cell)) };
+      return { kind, warnings, rows: rows.map(readFund) };
     case "prices": {
       const fileAsset = options.asset ?? assetFromFileName(fileName);
-      const rowsOut = rows.map(({ cell, where }) => {
-        const asset = cell.optional("asset") ?? fileAsset;
-        if (!asset)
-          throw new Error(`${where("asset")}: no asset column, --asset option or btc-usd-… file name`);
-        const source = cell.optional("source");
-        return {
-          asset,
-          date: cell.date("date"),
-          close_usd: cell.price("close_usd"),
-          ...(source && { source }),
-        };
-      });
-      return { kind, warnings, rows: rowsOut };
+      return { kind, warnings, rows: rows.map((cell) => readPrice(cell, fileAsset)) };
     }
     case "flows":
-      return { kind, warnings, rows: rows.map(({ cell }) => readFlow(cell)) };
+      return { kind, warnings, rows: rows.map(readFlow) };
     case "holdings":
-      return { kind, warnings, rows: rows.map(({ cell }) => readHolding(cell)) };
+      return { kind, warnings, rows: rows.map(readHolding) };
     case "events":
-      return { kind, warnings, rows: rows.map(({ cell }) => readEvent(cell)) };
+      return { kind, warnings, rows: rows.map(readEvent) };
   }
 }
 
@@ -98,6 +85,14 @@ function readFund(cell: Cells) {
     fee_bps: Number(feeText),
     ...(delisted && { delisted_on: cell.date("delisted_on") }),
   };
+}
+
+function readPrice(cell: Cells, fileAsset: string | undefined) {
+  const asset = cell.optional("asset") ?? fileAsset;
+  if (!asset)
+    throw new Error(`${cell.where("asset")}: no asset column, --asset option or btc-usd-… file name`);
+  const source = cell.optional("source");
+  return { asset, date: cell.date("date"), close_usd: cell.price("close_usd"), ...(source && { source }) };
 }
 
 function readFlow(cell: Cells) {

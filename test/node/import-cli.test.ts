@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -10,9 +10,9 @@ import { countRows, type FakeApi, startFakeApi } from "./fake-api.ts";
 const root = path.resolve(import.meta.dirname, "../..");
 const demo = (name: string) => path.join(root, "data/demo", name);
 // Deliberately out of order: the importer must still write funds first and flows last.
-const ALL = ["farside-btc-etf-flows.csv", "eth-usd-daily-close.csv", "events.csv", "holdings.csv"]
-  .concat(["btc-usd-daily-close.csv", "funds.csv"])
-  .map(demo);
+const ALL = "farside-btc-etf-flows eth-usd-daily-close events holdings btc-usd-daily-close funds"
+  .split(" ")
+  .map((name) => demo(`${name}.csv`));
 
 let api: FakeApi;
 let sleeps: number[];
@@ -22,7 +22,16 @@ beforeEach(async () => {
   sleeps = [];
   stderr = "";
 });
-afterEach(() => api.close());
+const tempDirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "aumflow-import-"));
+  tempDirs.push(dir);
+  return dir;
+};
+afterEach(async () => {
+  await api.close();
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 const run = (overrides: Partial<ImportOptions> = {}) =>
   runImport({
@@ -117,7 +126,7 @@ describe("runImport against a local fake API", () => {
   });
 
   it("checks every file before sending anything", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "aumflow-import-"));
+    const dir = tempDir();
     writeFileSync(path.join(dir, "bad.csv"), "fund,date,net_flow_usd\nIBIT,2024-01-11,12x\n");
     await expect(run({ files: [demo("funds.csv"), path.join(dir, "bad.csv")] })).rejects.toThrow(
       /bad\.csv line 2/,
@@ -153,16 +162,12 @@ describe("the import command", () => {
     });
 
   it("imports with the token from .dev.vars, waiting out a real Retry-After, and prints totals", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "aumflow-cli-"));
+    const dir = tempDir();
     writeFileSync(path.join(dir, ".dev.vars"), 'OTHER=x\nADMIN_TOKEN="from-dev-vars"\n');
     api.script = (_request, index) =>
       index === 0 ? { status: 429, headers: { "retry-after": "1" } } : undefined;
     const started = Date.now();
-    const result = await new Promise<ReturnType<typeof cli>>((resolve) =>
-      setImmediate(() =>
-        resolve(cli([demo("events.csv"), demo("funds.csv"), "--api", api.url, "--dry-run"], dir)),
-      ),
-    );
+    const result = await cli([demo("events.csv"), demo("funds.csv"), "--api", api.url, "--dry-run"], dir);
     expect(result.stderr).toContain("warning: ");
     expect(result.status).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);

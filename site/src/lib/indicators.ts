@@ -1,0 +1,30 @@
+// Figures for signed day counts (streaks), which are not money and need their own table.
+import { barChart } from "./charts.ts";
+import type { FigureData } from "./figures.ts";
+import { COLOR } from "./charts.ts";
+import * as f from "./format.ts";
+
+export function barFigure(
+  id: string,
+  title: string,
+  description: string,
+  points: { date: string; value: number }[],
+  show: (value: number | null) => string,
+): FigureData {
+  const recent = points.slice(-120);
+  return {
+    id,
+    title,
+    description,
+    svg: barChart(title, points, { interval: "day", format: "number" }),
+    legend: [
+      { label: "inflow streak", color: COLOR.inflow },
+      { label: "outflow streak", color: COLOR.outflow },
+    ],
+    table: {
+      columns: [{ label: "Date" }, { label: "Streak", numeric: true }],
+      rows: recent.map((p) => [f.date(p.date), show(p.value)]),
+    },
+    tableNote: points.length > recent.length ? `the last ${recent.length} trading days` : undefined,
+  };
+}

@@ -1,0 +1,48 @@
+// The weekly reports as an Atom feed (RFC 4287), newest first.
+import type { APIRoute } from "astro";
+import * as f from "../../lib/format.ts";
+import { loadModel } from "../../lib/model.ts";
+import { periodStory } from "../../lib/narrative.ts";
+
+const ENTRIES = 26;
+
+const escape = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+export const GET: APIRoute = async ({ site }) => {
+  const model = await loadModel();
+  const generated = model.data.export.generated_at;
+  const weeks = model.group("total", "all", "week");
+  const rows = model.groupRows("total", "all", "week");
+  const base = site ?? new URL("http://localhost:8787");
+  const entries = weeks
+    .map((week, i) => ({ week, indicators: rows[i], latest: i === weeks.length - 1 }))
+    .slice(-ENTRIES)
+    .reverse()
+    .map(({ week, indicators, latest }) => {
+      const url = new URL(`/weekly/${week.label}/`, base).href;
+      // A week still in progress changes with every build; a closed week changed when it ended.
+      const updated = latest ? generated : `${week.end}T23:59:59Z`;
+      const title = `${f.week(week.label)}: AUM ${f.usd(week.aum)}, net flows ${f.signedUsd(week.flow)}`;
+      return `  <entry>
+    <title>${escape(title)}</title>
+    <link href="${url}"/>
+    <id>${url}</id>
+    <updated>${updated}</updated>
+    <summary>${escape(periodStory(week, indicators))}</summary>
+  </entry>`;
+    });
+  const body = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>aumflow weekly reports</title>
+  <subtitle>Crypto fund assets under management: how they changed each week, and why.</subtitle>
+  <link rel="self" href="${new URL("/weekly/feed.xml", base).href}"/>
+  <link href="${new URL("/weekly/", base).href}"/>
+  <id>${new URL("/weekly/", base).href}</id>
+  <updated>${generated}</updated>
+  <author><name>aumflow</name></author>
+${entries.join("\n")}
+</feed>
+`;
+  return new Response(body, { headers: { "content-type": "application/atom+xml; charset=utf-8" } });
+};
