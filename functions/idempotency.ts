@@ -125,7 +125,7 @@ export function completeClaimStatement(
       `UPDATE idempotency_keys SET state = 'done', response_status = 200, response_body = json_object(
          'inserted', (SELECT COUNT(*) FROM revisions WHERE request_id = ?1 AND old_value IS NULL),
          'restated', (SELECT COUNT(*) FROM revisions WHERE request_id = ?1 AND old_value IS NOT NULL),
-         'unchanged', ?2 - (SELECT COUNT(*) FROM revisions WHERE request_id = ?1),
+         'unchanged', CAST(?2 AS INTEGER) - (SELECT COUNT(*) FROM revisions WHERE request_id = ?1),
          'data_version', (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'))
        WHERE token_id = ?3 AND key = ?4`,
     )

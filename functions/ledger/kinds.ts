@@ -10,6 +10,8 @@ export interface LedgerKind {
   valueColumns: readonly string[];
   /** The column naming the fund or asset the fact is about. */
   subjectColumn: string;
+  /** SQL over j (incoming) and old_value (JSON of the latest): true when the incoming row must not replace it. */
+  keepsOld?: string;
 }
 
 export const PRICE_KIND: LedgerKind = {
@@ -26,6 +28,9 @@ export const FLOW_KIND: LedgerKind = {
   keyColumns: ["fund", "date", "source"],
   valueColumns: ["net_flow_usd", "units", "status"],
   subjectColumn: "fund",
+  // A placeholder never replaces a final figure: re-importing an older Farside snapshot must not turn
+  // a filled-in day back into provisional zeros. Such a row counts as unchanged.
+  keepsOld: "j.status = 'provisional' AND old_value ->> '$.status' = 'final'",
 };
 
 export const HOLDING_KIND: LedgerKind = {

@@ -33,11 +33,19 @@ export interface AggregateBuilder {
   groups: Map<string, GroupSeries>;
   /** Sum over the funds added of their largest |amount|: a bound on every group's every sum. */
   magnitude: bigint;
+  /** Every fund repeats the same few thousand dates; a lookup is cheaper than parsing each. */
+  dayNumbers: Map<string, number>;
 }
 
 /** Series over from..to inclusive; fund rows outside it are skipped, so a window can be rebuilt alone. */
 export function startAggregates(from: string, to: string): AggregateBuilder {
-  return { from: toDayNumber(from), to: toDayNumber(to), groups: new Map(), magnitude: 0n };
+  return {
+    from: toDayNumber(from),
+    to: toDayNumber(to),
+    groups: new Map(),
+    magnitude: 0n,
+    dayNumbers: new Map(),
+  };
 }
 
 export function addFundHistory(builder: AggregateBuilder, fund: Fund, days: readonly FundDay[]): void {
@@ -46,7 +54,7 @@ export function addFundHistory(builder: AggregateBuilder, fund: Fund, days: read
     for (const series of builder.groups.values()) toObjects(builder, series);
   const targets = groupsOf(fund).map((group) => seriesOf(builder, group));
   for (const row of days) {
-    const n = toDayNumber(row.date);
+    const n = dayNumberOf(builder, row.date);
     if (n < builder.from || n > builder.to) continue;
     for (const target of targets) {
       if (n < target.first) target.first = n;
@@ -55,6 +63,15 @@ export function addFundHistory(builder: AggregateBuilder, fund: Fund, days: read
       else addFundDayAt(sums, n - builder.from, row);
     }
   }
+}
+
+function dayNumberOf(builder: AggregateBuilder, date: string): number {
+  let n = builder.dayNumbers.get(date);
+  if (n === undefined) {
+    n = toDayNumber(date);
+    builder.dayNumbers.set(date, n);
+  }
+  return n;
 }
 
 function seriesOf(builder: AggregateBuilder, group: Group): GroupSeries {

@@ -104,3 +104,18 @@ describe("POST /v1/flows", () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe("provisional figures", () => {
+  it("never replace a final figure of the same source (a stale placeholder re-imported)", async () => {
+    fund = freshTicker();
+    await putFund(fund);
+    await seedPrices();
+    await json("/v1/flows", { body: { flows: [day("2024-01-11", "5.00")] } });
+    const stale = await json("/v1/flows", {
+      body: { flows: [day("2024-01-11", "0.00", { status: "provisional" })] },
+    });
+    expect(stale.body).toMatchObject({ inserted: 0, restated: 0, unchanged: 1 });
+    const flows = await json<{ flows: { net_flow_usd: string; status: string }[] }>(`/v1/flows?fund=${fund}`);
+    expect(flows.body.flows).toMatchObject([{ net_flow_usd: "5.00", status: "final" }]);
+  });
+});

@@ -241,3 +241,23 @@ export function waterfallChart(label: string, steps: Step[]): string {
     ],
   });
 }
+
+export interface LineSeries {
+  name: string;
+  color: string;
+  points: DatedValue[];
+}
+
+/** Several lines on one dollar axis, such as AUM beside cumulative flows. */
+export function multiLineChart(label: string, series: LineSeries[]): string {
+  const rows = series.flatMap((s) => s.points.map((p) => ({ ...p, series: s.name })));
+  return render(label, {
+    x: { type: "utc", label: null },
+    y: { grid: true, label: null, tickFormat: usdTick },
+    color: { domain: series.map((s) => s.name), range: series.map((s) => s.color) },
+    marks: [
+      Plot.ruleY([0], { strokeOpacity: 0.5 }),
+      Plot.lineY(rows, { x: (row) => toDate(row.date), y: "value", z: "series", stroke: "series", strokeWidth: 1.75 }),
+    ],
+  });
+}

@@ -1,0 +1,126 @@
+// The open data files: every table the site is built from, as CSV and JSON, with SHA-256 checksums.
+// Values are the API's exact decimal strings, never the rounded figures shown on pages.
+import { createHash } from "node:crypto";
+import type { GroupBy } from "../../../shared/export.ts";
+import type { Model } from "./model.ts";
+
+type Record_ = Record<string, unknown>;
+
+export interface DataTable {
+  /** Path under /data/ without the extension: "funds", "aggregates/week-issuer", "funds/IBIT". */
+  name: string;
+  title: string;
+  description: string;
+  /** Daily rows of one fund, listed apart from the shared tables. */
+  fund?: string;
+  records: () => Record_[];
+}
+
+export interface DataFile {
+  path: string;
+  table: DataTable;
+  format: "csv" | "json";
+  bytes: number;
+  sha256: string;
+  rows: number;
+}
+
+const PERIODS = ["day", "week", "month", "ytd"] as const;
+const GROUPINGS: GroupBy[] = ["total", "asset", "issuer", "country", "vehicle"];
+const PERIOD_WORDS = { day: "day", week: "ISO week", month: "month", ytd: "year to date" };
+
+export function dataTables(model: Model): DataTable[] {
+  const doc = model.data.export;
+  const shared: DataTable[] = [
+    {
+      name: "funds",
+      title: "Funds",
+      description: "Every fund's metadata and latest figures.",
+      records: () =>
+        model.funds.map(({ latest, ...fund }) => ({
+          ...fund,
+          latest_date: latest?.date ?? null,
+          latest_state: latest?.state ?? null,
+          aum_usd: latest?.aum_usd ?? null,
+          units: latest?.units ?? null,
+          cumulative_flow_usd: latest?.cumulative_flow_usd ?? null,
+          market_share: latest?.market_share ?? null,
+        })),
+    },
+    { name: "assets", title: "Assets", description: "The assets funds hold.", records: () => doc.assets },
+    {
+      name: "changes",
+      title: "Headline changes",
+      description: "Change in total AUM today, this week, this month and year to date, split into its parts.",
+      records: () => Object.entries(doc.summary.changes ?? {}).map(([period, change]) => ({ period, ...change })),
+    },
+    ...PERIODS.flatMap((period) =>
+      GROUPINGS.map(
+        (by): DataTable => ({
+          name: `aggregates/${period}-${by}`,
+          title: `By ${PERIOD_WORDS[period]}, ${by === "total" ? "all funds" : `per ${by}`}`,
+          description: `AUM, flows, their split and every indicator, one row per ${by === "total" ? "" : `${by} and `}${PERIOD_WORDS[period]}.`,
+          records: () => doc.aggregates[period].filter((row) => row.by === by),
+        }),
+      ),
+    ),
+    {
+      name: "revisions",
+      title: "Revisions",
+      description: "Every restatement: what changed, the old and the new value, when, and from which source.",
+      records: () =>
+        model.data.revisions.map((r) => ({
+          ...r,
+          old_value: JSON.stringify(r.old_value),
+          new_value: JSON.stringify(r.new_value),
+        })),
+    },
+  ];
+  const perFund = model.funds.map(
+    (fund): DataTable => ({
+      name: `funds/${fund.ticker}`,
+      title: fund.ticker,
+      description: `${fund.name}: one row per calendar day.`,
+      fund: fund.ticker,
+      records: () => model.fundRows(fund.ticker) as unknown as Record_[],
+    }),
+  );
+  return [...shared, ...perFund];
+}
+
+function csvValue(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function renderFile(table: DataTable, format: "csv" | "json"): { body: string; rows: number } {
+  const records = table.records();
+  if (format === "json") return { body: `${JSON.stringify(records)}\n`, rows: records.length };
+  const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
+  const lines = [columns.join(","), ...records.map((record) => columns.map((c) => csvValue(record[c])).join(","))];
+  return { body: `${lines.join("\r\n")}\r\n`, rows: records.length };
+}
+
+const catalogs = new WeakMap<Model, DataFile[]>();
+
+/** Every file with its size and checksum, computed once per build (the bodies are not kept). */
+export function dataCatalog(model: Model): DataFile[] {
+  const cached = catalogs.get(model);
+  if (cached) return cached;
+  const files = dataTables(model).flatMap((table) =>
+    (["csv", "json"] as const).map((format): DataFile => {
+      const { body, rows } = renderFile(table, format);
+      const bytes = Buffer.byteLength(body);
+      const sha256 = createHash("sha256").update(body).digest("hex");
+      return { path: `${table.name}.${format}`, table, format, bytes, sha256, rows };
+    }),
+  );
+  catalogs.set(model, files);
+  return files;
+}
+
+/** The sha256sum-style listing, so a download can be checked with `sha256sum -c`. */
+export function checksumList(files: DataFile[]): string {
+  return `${files.map((file) => `${file.sha256}  ${file.path}`).join("\n")}\n`;
+}
