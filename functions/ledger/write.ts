@@ -50,7 +50,7 @@ function revisionsStatement(kind: LedgerKind): string {
     SELECT '${kind.entity}', j.${kind.subjectColumn}, j.date, ${keyText(kind, "j")}, old_value, ${incomingValue(kind)},
            j.source, ?3, ?2
     FROM (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j) j
-    WHERE (old_value IS NULL OR old_value <> ${incomingValue(kind)}) AND NOT (${kind.keepsOld ?? "false"})`;
+    WHERE (old_value IS NULL OR old_value <> ${incomingValue(kind)}) AND NOT COALESCE(${kind.keepsOld ?? "false"}, 0)`;
 }
 
 /** Ledger rows for exactly the rows that got a revision in this request. */
@@ -98,7 +98,7 @@ const COUNTS = `SELECT
 /** What a dry run would store: the same comparison as the revisions statement, counted. */
 function dryRunCounts(kind: LedgerKind): string {
   return `SELECT COALESCE(SUM(old_value IS NULL), 0) AS inserted,
-      COALESCE(SUM(old_value IS NOT NULL AND old_value <> ${incomingValue(kind)} AND NOT (${kind.keepsOld ?? "false"})), 0)
+      COALESCE(SUM(old_value IS NOT NULL AND old_value <> ${incomingValue(kind)} AND NOT COALESCE(${kind.keepsOld ?? "false"}, 0)), 0)
         AS restated,
       (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version') AS data_version
     FROM (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j) j`;

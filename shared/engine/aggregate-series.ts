@@ -25,7 +25,7 @@ interface GroupSeries {
 }
 
 /** Int64 columns are used while the funds' largest amounts, added up, stay below this. */
-const COLUMN_LIMIT = 2n ** 62n;
+const COLUMN_LIMIT = 2n ** 100n;
 
 export interface AggregateBuilder {
   from: number;
@@ -81,7 +81,7 @@ function seriesOf(builder: AggregateBuilder, group: Group): GroupSeries {
     series = {
       group,
       first: Number.POSITIVE_INFINITY,
-      sums: createDayColumns(builder.to - builder.from + 1),
+      sums: createDayColumns(Math.max(0, builder.to - builder.from + 1)),
     };
     toObjects(builder, series, builder.magnitude >= COLUMN_LIMIT);
     builder.groups.set(id, series);
