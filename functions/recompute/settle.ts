@@ -22,6 +22,29 @@ interface QueueEntry {
   seq: number;
 }
 
+/**
+ * Recomputes at most `maxFunds` queued funds under the lease (for operators' chunked rebuilds);
+ * answers how many remain queued, or null when another request holds the lease.
+ */
+export async function settleSome(env: Env, maxFunds: number): Promise<number | null> {
+  const expiry = await acquireLease(env.DB);
+  if (expiry === null) return null;
+  const lease = { expiry };
+  try {
+    await drainQueue(env, lease, maxFunds);
+  } finally {
+    await releaseLease(env.DB, lease);
+  }
+  return (await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue").first<number>("n")) ?? 0;
+}
+
+async function releaseLease(db: D1Database, lease: { expiry: number }): Promise<void> {
+  await db
+    .prepare("UPDATE meta SET value = '0' WHERE key = 'recompute_lease' AND value = ?")
+    .bind(String(lease.expiry))
+    .run();
+}
+
 export async function settleDerived(env: Env): Promise<void> {
   const deadline = Date.now() + WAIT_LIMIT_MS;
   for (;;) {
@@ -35,9 +58,7 @@ export async function settleDerived(env: Env): Promise<void> {
       try {
         await drainQueue(env, lease);
       } finally {
-        await env.DB.prepare("UPDATE meta SET value = '0' WHERE key = 'recompute_lease' AND value = ?")
-          .bind(String(lease.expiry))
-          .run();
+        await releaseLease(env.DB, lease);
       }
       continue;
     }
@@ -79,12 +100,16 @@ function leaseGuard(db: D1Database, lease: { expiry: number }): D1PreparedStatem
     .bind(String(lease.expiry));
 }
 
-async function drainQueue(env: Env, lease: { expiry: number }): Promise<void> {
+async function drainQueue(
+  env: Env,
+  lease: { expiry: number },
+  maxFunds = Number.POSITIVE_INFINITY,
+): Promise<void> {
   const db = env.DB;
   const options = { accrueFees: env.FEE_ACCRUAL !== "off" };
   const assets = await loadAssets(db);
   const prices = new Map<string, ReadonlyMap<string, bigint>>();
-  for (;;) {
+  for (let budget = maxFunds; budget > 0; budget -= FUNDS_PER_ROUND) {
     const reportDate = await extendToReportDate(db);
     const { results: entries } = await db
       .prepare("SELECT fund, from_date, seq FROM recompute_queue ORDER BY fund LIMIT ?")
@@ -130,6 +155,10 @@ async function drainQueue(env: Env, lease: { expiry: number }): Promise<void> {
     await db.batch(statements);
     lease.expiry = renewed;
   }
+  const left = await db
+    .prepare("SELECT EXISTS (SELECT 1 FROM recompute_queue) AS left")
+    .first<number>("left");
+  if (left) return;
   await refreshStaleGroups(db);
   await publishSummary(env);
 }

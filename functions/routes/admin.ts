@@ -4,7 +4,7 @@ import { type AppEnv, requireScope } from "../auth.ts";
 import { jsonBody } from "../body.ts";
 import { readDataVersion } from "../db/meta.ts";
 import { Problem } from "../problem.ts";
-import { settleDerived } from "../recompute/settle.ts";
+import { settleDerived, settleSome } from "../recompute/settle.ts";
 import { bearer, WRITE_PROBLEMS } from "./openapi.ts";
 
 export const admin = new OpenAPIHono<AppEnv>();
@@ -95,7 +95,11 @@ const recomputeRoute = createRoute({
   },
 });
 
-/** Forgets every derived row and queues every fund from its first day: the same path as any write. */
+/**
+ * Forgets every derived row and queues every fund from its first day: the same path as any write.
+ * The work itself is done by /admin/settle calls (or the next write or read), in chunks that each fit
+ * a Worker's CPU and D1 limits.
+ */
 admin.openapi(recomputeRoute, async (c) => {
   const db = c.env.DB;
   const [, , queued] = await db.batch<{ funds: number }>([
@@ -108,6 +112,29 @@ admin.openapi(recomputeRoute, async (c) => {
        RETURNING 1 AS funds`,
     ),
   ]);
-  await settleDerived(c.env);
   return c.json({ data_version: await readDataVersion(db), funds: queued?.results.length ?? 0 }, 200);
+});
+
+const settleRoute = createRoute({
+  method: "post",
+  path: "/admin/settle",
+  summary: "Recompute up to max_funds queued funds; answers how many remain (admin)",
+  security: bearer,
+  middleware: [requireScope("admin")] as const,
+  request: { query: z.object({ max_funds: z.coerce.number().int().min(1).max(1000).default(50) }) },
+  responses: {
+    200: {
+      content: {
+        "application/json": { schema: z.object({ remaining: z.number().nullable(), busy: z.boolean() }) },
+      },
+      description: "Progress",
+    },
+    401: WRITE_PROBLEMS[401],
+    403: WRITE_PROBLEMS[403],
+  },
+});
+
+admin.openapi(settleRoute, async (c) => {
+  const remaining = await settleSome(c.env, c.req.valid("query").max_funds);
+  return c.json({ remaining, busy: remaining === null }, 200);
 });

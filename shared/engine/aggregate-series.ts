@@ -25,7 +25,7 @@ interface GroupSeries {
 }
 
 /** Int64 columns are used while the funds' largest amounts, added up, stay below this. */
-const COLUMN_LIMIT = 2n ** 100n;
+const COLUMN_LIMIT = 2n ** 62n;
 
 export interface AggregateBuilder {
   from: number;
@@ -50,8 +50,7 @@ export function startAggregates(from: string, to: string): AggregateBuilder {
 
 export function addFundHistory(builder: AggregateBuilder, fund: Fund, days: readonly FundDay[]): void {
   builder.magnitude += magnitudeOf(days);
-  if (builder.magnitude >= COLUMN_LIMIT)
-    for (const series of builder.groups.values()) toObjects(builder, series);
+  if (!fitsInColumns(builder)) for (const series of builder.groups.values()) toObjects(builder, series);
   const targets = groupsOf(fund).map((group) => seriesOf(builder, group));
   for (const row of days) {
     const n = dayNumberOf(builder, row.date);
@@ -63,6 +62,10 @@ export function addFundHistory(builder: AggregateBuilder, fund: Fund, days: read
       else addFundDayAt(sums, n - builder.from, row);
     }
   }
+}
+
+function fitsInColumns(builder: AggregateBuilder): boolean {
+  return builder.magnitude < COLUMN_LIMIT;
 }
 
 function dayNumberOf(builder: AggregateBuilder, date: string): number {
@@ -78,25 +81,24 @@ function seriesOf(builder: AggregateBuilder, group: Group): GroupSeries {
   const id = groupId(group);
   let series = builder.groups.get(id);
   if (!series) {
-    series = {
-      group,
-      first: Number.POSITIVE_INFINITY,
-      sums: createDayColumns(Math.max(0, builder.to - builder.from + 1)),
-    };
-    toObjects(builder, series, builder.magnitude >= COLUMN_LIMIT);
+    const length = Math.max(0, builder.to - builder.from + 1);
+    series = { group, first: Number.POSITIVE_INFINITY, sums: createDayColumns(length) };
+    if (!fitsInColumns(builder)) toObjects(builder, series);
     builder.groups.set(id, series);
   }
   return series;
 }
 
-function toObjects(builder: AggregateBuilder, series: GroupSeries, when = true): AggregateDay[] {
-  const { sums, group } = series;
-  if (Array.isArray(sums) || !when) return sums as AggregateDay[];
-  series.sums = [];
+/** Moves a series out of its columns into AggregateDay objects (done once, at the end or on overflow). */
+function toObjects(builder: AggregateBuilder, series: GroupSeries): AggregateDay[] {
+  const { sums: columns, group } = series;
+  if (Array.isArray(columns)) return columns;
+  const days: AggregateDay[] = [];
   for (let n = builder.from; n <= builder.to; n++) {
-    series.sums.push(readDay(sums, n - builder.from, group, fromDayNumber(n)));
+    days.push(readDay(columns, n - builder.from, group, fromDayNumber(n)));
   }
-  return series.sums;
+  series.sums = days;
+  return days;
 }
 
 /** The groups that received at least one row, total first, each starting at its first fund row. */

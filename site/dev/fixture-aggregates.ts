@@ -1,7 +1,8 @@
 // Aggregates and indicators for development fixtures, after DOMAIN.md. A stand-in for the engine's own.
-import type { Fund } from "../../shared/domain.ts";
+
 import { eachDay, isoWeek, monthOf, yearOf } from "../../shared/dates.ts";
 import { formatDecimal, parseDecimal } from "../../shared/decimal.ts";
+import type { Fund } from "../../shared/domain.ts";
 import type { AggregateRow, FundDayRow, GroupBy, Period, Regime } from "../../shared/export.ts";
 
 const REGIME_THRESHOLD = 0.005;
@@ -191,8 +192,8 @@ export function buildAggregates(funds: Fund[], daily: Map<string, FundDayRow[]>,
   for (const fund of funds) {
     for (const by of groupings) {
       const id = `${by}\u0000${groupKey(fund, by)}`;
-      let series = totals.get(id);
-      if (!series) totals.set(id, (series = dates.map(emptyTotals)));
+      const series = totals.get(id) ?? dates.map(emptyTotals);
+      totals.set(id, series);
       for (const row of daily.get(fund.ticker) ?? []) {
         const day = series[index.get(row.date) ?? -1];
         if (day) addRow(day, row);
@@ -206,6 +207,7 @@ export function buildAggregates(funds: Fund[], daily: Map<string, FundDayRow[]>,
     day.push(...dailyRows(by, key, dates, series, total));
   }
   const byGroup = Map.groupBy(day, (row) => `${row.by}\u0000${row.key}`);
-  const rolled = (period: Exclude<Period, "day">) => [...byGroup.values()].flatMap((rows) => rollUp(rows, period));
+  const rolled = (period: Exclude<Period, "day">) =>
+    [...byGroup.values()].flatMap((rows) => rollUp(rows, period));
   return { day, week: rolled("week"), month: rolled("month"), ytd: rolled("ytd") };
 }

@@ -1,9 +1,10 @@
 // A stand-in for the real AUM engine, good enough to write development fixtures for the site.
 // It follows DOMAIN.md's identity exactly (the "other" effect takes the rounding remainder),
 // but it is not the product's engine and nothing in the build imports it.
-import type { DayState, Fund } from "../../shared/domain.ts";
+
 import { eachDay } from "../../shared/dates.ts";
 import { divideRounded, formatDecimal, pow10, unitsTimesPriceUsd, usdToUnits } from "../../shared/decimal.ts";
+import type { DayState, Fund } from "../../shared/domain.ts";
 import type { FundDayRow } from "../../shared/export.ts";
 
 export interface FixtureFund {

@@ -10,7 +10,13 @@ import { addDays, dayOfWeek } from "../../shared/dates.ts";
 import { formatDecimal, parseDecimal } from "../../shared/decimal.ts";
 import type { Fund, Vehicle } from "../../shared/domain.ts";
 import { KNOWN_ASSETS } from "../../shared/domain.ts";
-import type { AttributionChange, ExportDocument, FundDayRow, RevisionRow, Summary } from "../../shared/export.ts";
+import type {
+  AttributionChange,
+  ExportDocument,
+  FundDayRow,
+  RevisionRow,
+  Summary,
+} from "../../shared/export.ts";
 import { buildAggregates } from "./fixture-aggregates.ts";
 import { type FixtureFund, runFund } from "./fixture-engine.ts";
 
@@ -52,7 +58,10 @@ const farsideCents = (cell: string) =>
   scaled(cell.startsWith("(") ? `-${cell.slice(1, -1)}` : cell, 1) * 10_000_000n;
 
 function demoUniverse() {
-  const prices = { BTC: loadPrices("btc-usd-daily-close.csv", ["2024-10-27"]), ETH: loadPrices("eth-usd-daily-close.csv", []) };
+  const prices = {
+    BTC: loadPrices("btc-usd-daily-close.csv", ["2024-10-27"]),
+    ETH: loadPrices("eth-usd-daily-close.csv", []),
+  };
   const funds: Fund[] = readCsv("funds.csv").map((row) => ({
     ticker: row.ticker ?? "",
     name: row.name ?? "",
@@ -68,7 +77,9 @@ function demoUniverse() {
   const table = readFileSync(path.join(demo, "farside-btc-etf-flows.csv"), "utf8").trim().split(/\r?\n/);
   const columns = (table[0] ?? "").split(",");
   const holidays = new Set<string>();
-  const flows = new Map(funds.map((fund) => [fund.ticker, new Map<string, { cents: bigint; status: "final" | "provisional" }>()]));
+  const flows = new Map(
+    funds.map((fund) => [fund.ticker, new Map<string, { cents: bigint; status: "final" | "provisional" }>()]),
+  );
   const lastRow = table.length - 1;
   table.slice(1).forEach((line, i) => {
     const cells = line.split(/,(?![^(]*\))/);
@@ -79,7 +90,9 @@ function demoUniverse() {
       if (cell === "-") return;
       // A couple of cells left out on purpose, so the site has missing days to show.
       if (date === "2024-10-31" && (ticker === "BTCW" || ticker === "EZBC")) return;
-      flows.get(ticker)?.set(date, { cents: farsideCents(cell), status: i + 1 === lastRow ? "provisional" : "final" });
+      flows
+        .get(ticker)
+        ?.set(date, { cents: farsideCents(cell), status: i + 1 === lastRow ? "provisional" : "final" });
     });
   });
   const isTradingDay = (date: string) => dayOfWeek(date) % 6 !== 0 && !holidays.has(date);
@@ -91,7 +104,11 @@ function demoUniverse() {
       prices: prices.BTC,
       flows: flows.get(fund.ticker) ?? new Map(),
       transfers: new Map(
-        fund.ticker === "GBTC" ? [["2024-07-31", -transfer]] : fund.ticker === "BTC" ? [["2024-07-31", transfer]] : [],
+        fund.ticker === "GBTC"
+          ? [["2024-07-31", -transfer]]
+          : fund.ticker === "BTC"
+            ? [["2024-07-31", transfer]]
+            : [],
       ),
       openingUnits: fund.ticker === "GBTC" ? scaled("619525.92917020", 8) : 0n,
       isTradingDay,
@@ -111,7 +128,10 @@ function random(seed: number) {
 
 function syntheticUniverse(count: number, from: string, to: string): FixtureFund[] {
   const next = random(42);
-  const prices = { BTC: loadPrices("btc-usd-daily-close.csv", []), ETH: loadPrices("eth-usd-daily-close.csv", []) };
+  const prices = {
+    BTC: loadPrices("btc-usd-daily-close.csv", []),
+    ETH: loadPrices("eth-usd-daily-close.csv", []),
+  };
   const closed = new Set(["01-01", "07-04", "12-25"]);
   const isTradingDay = (date: string) => dayOfWeek(date) % 6 !== 0 && !closed.has(date.slice(5));
   const issuers = Math.max(3, Math.round(count / 8));
@@ -125,7 +145,10 @@ function syntheticUniverse(count: number, from: string, to: string): FixtureFund
       if (!isTradingDay(day)) continue;
       trend = 0.9 * trend + (next() - 0.48) * 0.3;
       const dollars = Math.round((trend + (next() - 0.5)) * size * 10) / 10;
-      flows.set(day, { cents: BigInt(Math.round(dollars * 100)), status: day === to ? "provisional" : "final" });
+      flows.set(day, {
+        cents: BigInt(Math.round(dollars * 100)),
+        status: day === to ? "provisional" : "final",
+      });
     }
     const decimals = KNOWN_ASSETS.find((a) => a.symbol === asset)?.decimals ?? 8;
     return {
@@ -180,10 +203,19 @@ function change(rows: Map<string, FundDayRow>[], from: string, to: string): Attr
   };
 }
 
-function summarize(doc: Omit<ExportDocument, "summary">, daily: Map<string, FundDayRow[]>, reportDate: string): Summary {
+function summarize(
+  doc: Omit<ExportDocument, "summary">,
+  daily: Map<string, FundDayRow[]>,
+  reportDate: string,
+): Summary {
   const all = [...daily.values()].flat();
   const onReport = [...daily].map(([fund, rows]) => ({ fund, row: rows.find((r) => r.date === reportDate) }));
-  const lastFinal = all.filter((r) => r.state === "final").reduce((max, r) => (r.date > max ? r.date : max), "");
+  const lastFinal =
+    all
+      .filter((r) => r.state === "final")
+      .map((r) => r.date)
+      .sort()
+      .at(-1) ?? "";
   const totalToday = doc.aggregates.day.find((r) => r.by === "total" && r.start === reportDate);
   const flowsToday = onReport.filter((x) => x.row?.net_flow_usd != null);
   const sorted = flowsToday.sort((a, b) => Number(cents(b.row?.net_flow_usd) - cents(a.row?.net_flow_usd)));
@@ -272,15 +304,19 @@ function main(): void {
   const reportDate = synthetic ? args.to : "2024-11-01";
   const daily = new Map(universe.map((input) => [input.fund.ticker, runFund(input, reportDate)]));
   const funds = universe.map((input) => input.fund);
-  const firstDay = funds.reduce((min, fund) => (fund.listed_on < min ? fund.listed_on : min), reportDate);
+  const firstDay = [reportDate, ...funds.map((fund) => fund.listed_on)].sort()[0] ?? reportDate;
   const aggregates = buildAggregates(funds, daily, firstDay, reportDate);
   const totalAumByAsset = new Map(
-    aggregates.day.filter((r) => r.by === "asset" && r.start === reportDate).map((r) => [r.key, cents(r.aum_usd)]),
+    aggregates.day
+      .filter((r) => r.by === "asset" && r.start === reportDate)
+      .map((r) => [r.key, cents(r.aum_usd)]),
   );
   const doc: Omit<ExportDocument, "summary"> = {
     data_version: 1,
     generated_at: new Date().toISOString(),
-    assets: KNOWN_ASSETS.filter((asset) => funds.some((fund) => fund.asset === asset.symbol)).map((a) => ({ ...a })),
+    assets: KNOWN_ASSETS.filter((asset) => funds.some((fund) => fund.asset === asset.symbol)).map((a) => ({
+      ...a,
+    })),
     funds: funds.map((fund) => {
       const last = daily.get(fund.ticker)?.at(-1);
       const assetAum = totalAumByAsset.get(fund.asset) ?? 0n;
@@ -293,7 +329,8 @@ function main(): void {
               aum_usd: last.aum_usd,
               units: last.units,
               cumulative_flow_usd: last.cumulative_flow_usd,
-              market_share: assetAum > 0n ? (Number(cents(last.aum_usd)) / Number(assetAum)).toFixed(6) : null,
+              market_share:
+                assetAum > 0n ? (Number(cents(last.aum_usd)) / Number(assetAum)).toFixed(6) : null,
             }
           : null,
       };
@@ -303,7 +340,8 @@ function main(): void {
   const exportDocument: ExportDocument = { ...doc, summary: summarize(doc, daily, reportDate) };
   mkdirSync(path.join(args.out, "daily"), { recursive: true });
   writeFileSync(path.join(args.out, "export.json"), JSON.stringify(exportDocument));
-  for (const [fund, rows] of daily) writeFileSync(path.join(args.out, "daily", `${fund}.json`), JSON.stringify({ fund, rows }));
+  for (const [fund, rows] of daily)
+    writeFileSync(path.join(args.out, "daily", `${fund}.json`), JSON.stringify({ fund, rows }));
   writeFileSync(path.join(args.out, "revisions.json"), JSON.stringify({ revisions: revisions(funds) }));
   console.log(`fixture: ${funds.length} funds, ${firstDay} to ${reportDate}, written to ${args.out}`);
 }

@@ -19,7 +19,16 @@ export const COLOR = {
 };
 
 /** For stacked series: Observable's palette without its lightest members. */
-export const SERIES = ["#4269d0", "#d9730d", "#2e9e5b", "#e0474c", "#9a5cd6", "#6cc5b0", "#9c6b4e", "#ff8ab7"];
+export const SERIES = [
+  "#4269d0",
+  "#d9730d",
+  "#2e9e5b",
+  "#e0474c",
+  "#9a5cd6",
+  "#6cc5b0",
+  "#9c6b4e",
+  "#ff8ab7",
+];
 export const REST_COLOR = "#8a8f98";
 
 const WIDTH = 640;
@@ -116,7 +125,13 @@ export function barChart(
         insetRight: 0.5,
       }),
       Plot.ruleY([0], { strokeOpacity: 0.6 }),
-      Plot.dot(absent, { x: (bar: Bar) => toDate(bar.date), y: 0, symbol: "times", stroke: COLOR.missing, r: 3 }),
+      Plot.dot(absent, {
+        x: (bar: Bar) => toDate(bar.date),
+        y: 0,
+        symbol: "times",
+        stroke: COLOR.missing,
+        r: 3,
+      }),
     ],
   });
 }
@@ -189,9 +204,10 @@ export function attributionChart(
       }),
       Plot.ruleY([0], { strokeOpacity: 0.6 }),
       Plot.dot(net, {
-        x: (d: DatedValue) => toDate(d.date),
+        // Centred on the period's bar: half a week or about half a month after its start.
+        x: (d: DatedValue) =>
+          new Date(toDate(d.date).getTime() + (interval === "monday" ? 3.5 : 15) * 86_400_000),
         y: "value",
-        interval,
         fill: "currentColor",
         r: 2.5,
       }),
@@ -257,7 +273,13 @@ export function multiLineChart(label: string, series: LineSeries[]): string {
     color: { domain: series.map((s) => s.name), range: series.map((s) => s.color) },
     marks: [
       Plot.ruleY([0], { strokeOpacity: 0.5 }),
-      Plot.lineY(rows, { x: (row) => toDate(row.date), y: "value", z: "series", stroke: "series", strokeWidth: 1.75 }),
+      Plot.lineY(rows, {
+        x: (row) => toDate(row.date),
+        y: "value",
+        z: "series",
+        stroke: "series",
+        strokeWidth: 1.75,
+      }),
     ],
   });
 }

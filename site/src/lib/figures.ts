@@ -17,7 +17,7 @@ import {
   waterfallChart,
 } from "./charts.ts";
 import * as f from "./format.ts";
-import { aumChange, STATUS_LABEL, type Slice } from "./slices.ts";
+import { aumChange, type Slice, STATUS_LABEL } from "./slices.ts";
 import { type Cell, type TableData, toned } from "./table.ts";
 
 export interface LegendEntry {
@@ -52,7 +52,11 @@ export function thin<T extends { date: string }>(rows: T[]): { rows: T[]; note?:
 }
 
 const labelOf = (slice: Slice) =>
-  slice.label.includes("-W") ? f.week(slice.label) : slice.label.length === 7 ? f.month(slice.label) : f.date(slice.label);
+  slice.label.includes("-W")
+    ? f.week(slice.label)
+    : slice.label.length === 7
+      ? f.month(slice.label)
+      : f.date(slice.label);
 
 const statusCell = (slice: Slice): Cell => STATUS_LABEL[slice.status];
 
@@ -113,7 +117,11 @@ export function flowsFigure(id: string, subject: string, slices: Slice[], period
       { label: "outflow", color: COLOR.outflow },
     ],
     table: {
-      columns: [{ label: period === "day" ? "Date" : "Period" }, { label: "Net flow", numeric: true }, { label: "Note" }],
+      columns: [
+        { label: period === "day" ? "Date" : "Period" },
+        { label: "Net flow", numeric: true },
+        { label: "Note" },
+      ],
       rows: slices
         .filter((s) => s.status !== "not_listed")
         .map((s) => [labelOf(s), toned(f.signedUsd(s.flow), s.flow), statusCell(s)]),
@@ -233,12 +241,15 @@ export function stackFigure(
   const shown = members.slice(0, top);
   const rest = members.slice(top);
   const series = shown.map((m, i) => ({ name: m.name, color: SERIES[i % SERIES.length] ?? REST_COLOR }));
-  const rows: StackRow[] = shown.flatMap((m) => m.points.map((p) => ({ date: p.date, series: m.name, value: p.value ?? 0 })));
+  const rows: StackRow[] = shown.flatMap((m) =>
+    m.points.map((p) => ({ date: p.date, series: m.name, value: p.value ?? 0 })),
+  );
   if (rest.length > 0) {
     const restName = `${rest.length} others`;
     series.push({ name: restName, color: REST_COLOR });
     const sums = new Map<string, number>();
-    for (const m of rest) for (const p of m.points) sums.set(p.date, (sums.get(p.date) ?? 0) + (p.value ?? 0));
+    for (const m of rest)
+      for (const p of m.points) sums.set(p.date, (sums.get(p.date) ?? 0) + (p.value ?? 0));
     for (const [date, value] of [...sums].sort()) rows.push({ date, series: restName, value });
   }
   const dates = [...new Set(rows.map((r) => r.date))].sort().map((date) => ({ date }));

@@ -1,7 +1,6 @@
 // Figures for signed day counts (streaks), which are not money and need their own table.
-import { barChart } from "./charts.ts";
+import { barChart, COLOR } from "./charts.ts";
 import type { FigureData } from "./figures.ts";
-import { COLOR } from "./charts.ts";
 import * as f from "./format.ts";
 
 export function barFigure(

@@ -161,7 +161,8 @@ function indexAggregates(aggregates: Record<PeriodName, AggregateRow[]>): Map<st
       else index.set(id, [row]);
     }
   }
-  for (const list of index.values()) list.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  for (const list of index.values())
+    list.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   return index;
 }
 

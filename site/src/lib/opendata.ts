@@ -47,12 +47,18 @@ export function dataTables(model: Model): DataTable[] {
           market_share: latest?.market_share ?? null,
         })),
     },
-    { name: "assets", title: "Assets", description: "The assets funds hold.", records: () => doc.assets },
+    {
+      name: "assets",
+      title: "Assets",
+      description: "The assets funds hold.",
+      records: () => [...doc.assets],
+    },
     {
       name: "changes",
       title: "Headline changes",
       description: "Change in total AUM today, this week, this month and year to date, split into its parts.",
-      records: () => Object.entries(doc.summary.changes ?? {}).map(([period, change]) => ({ period, ...change })),
+      records: () =>
+        Object.entries(doc.summary.changes ?? {}).map(([period, change]) => ({ period, ...change })),
     },
     ...PERIODS.flatMap((period) =>
       GROUPINGS.map(
@@ -60,7 +66,7 @@ export function dataTables(model: Model): DataTable[] {
           name: `aggregates/${period}-${by}`,
           title: `By ${PERIOD_WORDS[period]}, ${by === "total" ? "all funds" : `per ${by}`}`,
           description: `AUM, flows, their split and every indicator, one row per ${by === "total" ? "" : `${by} and `}${PERIOD_WORDS[period]}.`,
-          records: () => doc.aggregates[period].filter((row) => row.by === by),
+          records: () => doc.aggregates[period].filter((row) => row.by === by) as unknown as Record_[],
         }),
       ),
     ),
@@ -98,7 +104,10 @@ export function renderFile(table: DataTable, format: "csv" | "json"): { body: st
   const records = table.records();
   if (format === "json") return { body: `${JSON.stringify(records)}\n`, rows: records.length };
   const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
-  const lines = [columns.join(","), ...records.map((record) => columns.map((c) => csvValue(record[c])).join(","))];
+  const lines = [
+    columns.join(","),
+    ...records.map((record) => columns.map((c) => csvValue(record[c])).join(",")),
+  ];
   return { body: `${lines.join("\r\n")}\r\n`, rows: records.length };
 }
 

@@ -1,7 +1,8 @@
 // A "slice" is one day, week or month of one fund or one group of funds, in numbers ready to show.
 // Funds come from their daily rows, groups from the export's aggregates; pages and charts read both alike.
-import type { DayState } from "../../../shared/domain.ts";
+
 import { isoWeek, monthOf } from "../../../shared/dates.ts";
+import type { DayState } from "../../../shared/domain.ts";
 import type { AggregateRow, FundDayRow } from "../../../shared/export.ts";
 import { num } from "./format.ts";
 

@@ -1,6 +1,7 @@
 // Every page, for search engines. Built from the same model as the pages, so it lists exactly what exists.
-import type { APIRoute } from "astro";
+
 import { getCollection } from "astro:content";
+import type { APIRoute } from "astro";
 import { loadModel } from "../lib/model.ts";
 
 export const GET: APIRoute = async ({ site }) => {
@@ -24,7 +25,9 @@ export const GET: APIRoute = async ({ site }) => {
   ];
   const base = site ?? new URL("http://localhost:8787");
   const lastmod = model.data.export.generated_at.slice(0, 10);
-  const urls = paths.map((path) => `  <url><loc>${new URL(path, base).href}</loc><lastmod>${lastmod}</lastmod></url>`);
+  const urls = paths.map(
+    (path) => `  <url><loc>${new URL(path, base).href}</loc><lastmod>${lastmod}</lastmod></url>`,
+  );
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join("\n")}\n</urlset>\n`;
   return new Response(body, { headers: { "content-type": "application/xml; charset=utf-8" } });
 };

@@ -6,7 +6,7 @@ import { periodStory } from "../../lib/narrative.ts";
 
 const ENTRIES = 26;
 
-const escape = (text: string) =>
+const escapeXml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 export const GET: APIRoute = async ({ site }) => {
@@ -25,11 +25,11 @@ export const GET: APIRoute = async ({ site }) => {
       const updated = latest ? generated : `${week.end}T23:59:59Z`;
       const title = `${f.week(week.label)}: AUM ${f.usd(week.aum)}, net flows ${f.signedUsd(week.flow)}`;
       return `  <entry>
-    <title>${escape(title)}</title>
+    <title>${escapeXml(title)}</title>
     <link href="${url}"/>
     <id>${url}</id>
     <updated>${updated}</updated>
-    <summary>${escape(periodStory(week, indicators))}</summary>
+    <summary>${escapeXml(periodStory(week, indicators))}</summary>
   </entry>`;
     });
   const body = `<?xml version="1.0" encoding="utf-8"?>
