@@ -33,7 +33,7 @@ export function recomputeFrom(ledger: FundLedger, changedFrom: string): string {
     (earliest, { date }) => (earliest === null || date < earliest ? date : earliest),
     null,
   );
-  
+  if (earliestMark !== null && changedFrom <= earliestMark) return anchor;
   const firstPrice = firstMarkDate(ledger.prices);
   if (firstPrice !== null && changedFrom <= firstPrice) return anchor;
   return changedFrom;

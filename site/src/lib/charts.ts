@@ -31,8 +31,9 @@ export const SERIES = [
 ];
 export const REST_COLOR = "#8a8f98";
 
-const WIDTH = 640;
-const HEIGHT = 260;
+// Drawn small and scaled up: at 520 units wide the axis text stays legible on a 375px phone.
+const WIDTH = 520;
+const HEIGHT = 250;
 
 export const toDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
