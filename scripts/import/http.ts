@@ -43,8 +43,14 @@ export class ApiProblem extends Error {
 const BASE_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30_000;
 
+export interface Answer {
+  body: unknown;
+  /** The API replayed an earlier answer to the same Idempotency-Key: nothing was written now. */
+  replayed: boolean;
+}
+
 /** Sends the request; returns the parsed JSON body of the first 2xx answer. */
-export async function sendWithRetry(request: WriteRequest, options: RetryOptions): Promise<unknown> {
+export async function sendWithRetry(request: WriteRequest, options: RetryOptions): Promise<Answer> {
   const maxTries = options.maxTries ?? 6;
   for (let attempt = 1; ; attempt++) {
     let failure: string;
@@ -61,7 +67,10 @@ export async function sendWithRetry(request: WriteRequest, options: RetryOptions
         signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
       });
       const text = await response.text();
-      if (response.ok) return text === "" ? {} : JSON.parse(text);
+      if (response.ok) {
+        const replayed = response.headers.get("idempotent-replayed") === "true";
+        return { body: text === "" ? {} : JSON.parse(text), replayed };
+      }
       if (!isRetryable(response.status)) throw toProblem(response.status, response.statusText, text);
       failure = `${response.status} ${response.statusText}`.trim();
       retryAfter = response.headers.get("retry-after");

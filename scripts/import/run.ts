@@ -96,7 +96,8 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
       progress.finish();
       throw error instanceof ApiProblem ? new Error(describeProblem(step, error), { cause: error }) : error;
     });
-    addCounts(totals[step.kind], answer, step.rows.length);
+    if (answer.replayed) totals[step.kind].unchanged += step.rows.length;
+    else addCounts(totals[step.kind], answer.body, step.rows.length);
     progress.advance(step.rows.length);
   }
   progress.finish();

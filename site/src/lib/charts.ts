@@ -45,7 +45,7 @@ export type AxisFormat = "usd" | "percent" | "number";
 const TICK: Record<AxisFormat, (value: number) => string> = {
   usd: usdTick,
   percent: percentTick,
-  number: (value) => value.toLocaleString("en-US"),
+  number: (value) => usd(value).replace("$", "").replace(".0", ""),
 };
 
 function render(label: string, options: Plot.PlotOptions): string {

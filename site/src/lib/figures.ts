@@ -150,7 +150,21 @@ export function cumulativeFigure(id: string, subject: string, days: Slice[]): Fi
 }
 
 /** Per week or month: how much of the AUM change came from investors, the price, and the rest. */
-export function attributionFigure(id: string, subject: string, slices: Slice[], period: "week" | "month") {
+export function attributionFigure(
+  id: string,
+  subject: string,
+  periods: Slice[],
+  period: "week" | "month",
+  openingOther = 0,
+) {
+  // Coins already held on the first day of the record (GBTC's ten years as a trust) enter as "other";
+  // they are the starting level, not a change, and would dwarf every later bar.
+  const [first, ...rest] = periods;
+  const slices = first && openingOther !== 0 ? [{ ...first, other: first.other - openingOther }, ...rest] : periods;
+  const openingNote =
+    Math.abs(openingOther) >= 1
+      ? ` The first ${period} leaves out the ${f.usd(openingOther)} of coins already held on the first day of the record: they are the starting level, not a change.`
+      : "";
   const parts = slices.flatMap((s): AttributionRow[] => [
     { date: s.start, part: "Investors (flows)", value: s.flow ?? 0 },
     { date: s.start, part: "Price (market)", value: s.market },
@@ -163,7 +177,7 @@ export function attributionFigure(id: string, subject: string, slices: Slice[], 
   return {
     id,
     title,
-    description: `Each bar splits a ${period}'s change in AUM into what investors did (flows), what the price did to the coins already held (market), and the rest (fees, corporate actions, reconciliation); the dot is the net change. Over the whole span investors added ${f.signedUsd(flows)} and the price ${f.signedUsd(market)}.`,
+    description: `Each bar splits a ${period}'s change in AUM into what investors did (flows), what the price did to the coins already held (market), and the rest (fees, corporate actions, reconciliation); the dot is the net change. Over the whole span investors added ${f.signedUsd(flows)} and the price ${f.signedUsd(market)}.${openingNote}`,
     svg: attributionChart(title, parts, net, period === "week" ? "monday" : "month"),
     legend: [
       { label: "investors (flows)", color: COLOR.flow },

@@ -2,7 +2,8 @@
 // A real minus sign (U+2212) reads better than a hyphen and screen readers say "minus".
 import type { DayState } from "../../../shared/domain.ts";
 
-const MINUS = "\u2212";
+// A word joiner after the minus keeps "−$95.1M" on one line.
+const MINUS = "\u2212\u2060";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const MONTH_NAMES = [
   "January",
