@@ -4,7 +4,10 @@ import { fromDayNumber } from "../dates.ts";
 
 const isoDates = new Map<number, string>();
 
-/** The ISO date of a day number (days since 1970-01-01), made once and then shared. */
+/**
+ * The ISO date of a day number (days since 1970-01-01), made once and then shared. The cache holds
+ * one string per distinct day ever asked for: a few thousand for a decade of history.
+ */
 export function isoDateOf(day: number): string {
   let date = isoDates.get(day);
   if (date === undefined) {
@@ -23,8 +26,8 @@ function digitsAt(text: string, from: number, count: number): number {
 }
 
 /**
- * Day number of a YYYY-MM-DD date (days since 1970-01-01), by the civil-calendar arithmetic of
- * H. Hinnant's days_from_civil; same result as dates.ts toDayNumber, at a fraction of the cost.
+ * Day number of a valid YYYY-MM-DD date (days since 1970-01-01), by the civil-calendar arithmetic
+ * of H. Hinnant's days_from_civil: what dates.ts toDayNumber returns, without parsing a Date.
  */
 export function dayNumberOf(date: string): number {
   const month = digitsAt(date, 5, 2);

@@ -35,10 +35,6 @@ export function sumTransfersByDay(transfers: readonly TransferFact[]): DatedFact
   );
 }
 
-export function earliestDay(index: DatedFacts<unknown>): number | undefined {
-  return index.days[0];
-}
-
 export class FactCursor<T> {
   private readonly days: readonly number[];
   private readonly facts: readonly T[];

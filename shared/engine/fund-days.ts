@@ -9,7 +9,7 @@ import { openingUnits } from "./opening-units.ts";
 import { firstMarkDate, PricePath } from "./price-path.ts";
 import { accruedFeeUnits, flowUnits, isListedOn, type RollTerms, rollTerms } from "./roll-terms.ts";
 import { divideHalfEven } from "./rounding.ts";
-import type { EngineOptions, FlowFact, FundDay, FundLedger } from "./types.ts";
+import type { EngineOptions, FlowFact, FundDay, FundLedger, HoldingsMark, TransferFact } from "./types.ts";
 
 /** Where a fund's history starts: its listing or its first fact, whichever is earlier. */
 export function firstAnchor(ledger: FundLedger): string | null {
@@ -53,13 +53,14 @@ interface Carry {
 interface Cursors {
   prices: PricePath;
   flows: FactCursor<FlowFact>;
-  holdings: FactCursor<{ units: bigint }>;
-  transfers: FactCursor<{ units: bigint }>;
+  holdings: FactCursor<HoldingsMark>;
+  transfers: FactCursor<TransferFact>;
 }
 
 /**
  * One row per calendar day from the first anchor (or `resume.from`, continuing from the stored
- * row of the day before) to `reportDate` inclusive.
+ * row of the day before) to `reportDate` inclusive. A resume on or before the first anchor has
+ * nothing to continue from, so it rolls in full.
  */
 export function rollFund(
   ledger: FundLedger,
