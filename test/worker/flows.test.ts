@@ -119,3 +119,26 @@ describe("provisional figures", () => {
     expect(flows.body.flows).toMatchObject([{ net_flow_usd: "5.00", status: "final" }]);
   });
 });
+
+describe("several sources for one fund-day", () => {
+  it("uses the first source to report the fund, shows the others with their difference, and follows an admin's ranking", async () => {
+    fund = freshTicker();
+    await putFund(fund);
+    await seedPrices();
+    await json("/v1/flows", { body: { flows: [day("2024-01-11", "100.00", { source: "farside" })] } });
+    await json("/v1/flows", { body: { flows: [day("2024-01-11", "90.00", { source: "issuer" })] } });
+    const flows = await json<{ flows: { source: string; used: boolean; difference_usd: string }[] }>(
+      `/v1/flows?fund=${fund}`,
+    );
+    expect(flows.body.flows).toMatchObject([
+      { source: "farside", used: true, difference_usd: "0.00" },
+      { source: "issuer", used: false, difference_usd: "-10.00" },
+    ]);
+    const before = await json<{ rows: { net_flow_usd: string }[] }>(`/v1/funds/${fund}/daily`);
+    expect(before.body.rows[0]?.net_flow_usd).toBe("100.00");
+    const ranked = await json(`/v1/sources/${fund}`, { method: "PUT", body: { sources: ["issuer"] } });
+    expect(ranked.body).toMatchObject({ sources: ["issuer", "farside"] });
+    const after = await json<{ rows: { net_flow_usd: string }[] }>(`/v1/funds/${fund}/daily`);
+    expect(after.body.rows[0]?.net_flow_usd).toBe("90.00");
+  });
+});
