@@ -90,6 +90,21 @@ describe("POST /v1/flows", () => {
       `/v1/flows?fund=${fund}&as_of=${between}`,
     );
     expect(then.body.flows).toMatchObject([{ net_flow_usd: "0.00", status: "provisional" }]);
+    type Daily = { rows: { date: string; net_flow_usd: string; aum_usd: string; state: string }[] };
+    const dailyThen = await json<Daily>(`/v1/funds/${fund}/daily?as_of=${between}`);
+    const dailyNow = await json<Daily>(`/v1/funds/${fund}/daily`);
+    expect(dailyThen.body.rows[0]).toMatchObject({
+      date: "2024-01-11",
+      state: "provisional",
+      net_flow_usd: "0.00",
+      aum_usd: "0.00",
+    });
+    expect(dailyNow.body.rows[0]).toMatchObject({
+      date: "2024-01-11",
+      state: "final",
+      net_flow_usd: "111700000.00",
+    });
+    expect(dailyNow.body.rows[0]?.aum_usd).not.toBe("0.00");
     const revisions = await json<{ revisions: { old_value: unknown; new_value: unknown }[] }>(
       `/v1/revisions?entity=flow&subject=${fund}`,
     );
