@@ -155,7 +155,7 @@ function syntheticUniverse(count: number, from: string, to: string): FixtureFund
       fund: {
         ticker: `S${String(i).padStart(3, "0")}${asset[0]}`,
         name: `Synthetic ${asset === "BTC" ? "Bitcoin" : "Ether"} Fund ${i}`,
-        issuer: `Issuer ${String.fromCharCode(65 + (i % 26))}${Math.floor(i / 26) % issuers}`,
+        issuer: `Issuer ${String.fromCharCode(65 + ((i % issuers) % 26))}${Math.floor((i % issuers) / 26) || ""}`,
         asset,
         vehicle: (["spot_etf", "etp", "trust", "fund"] as const)[i % 4] ?? "spot_etf",
         country: ["US", "CA", "DE", "CH"][i % 4] ?? "US",
@@ -192,8 +192,9 @@ function change(rows: Map<string, FundDayRow>[], from: string, to: string): Attr
       sums.fee += cents(row.fee_effect_usd);
     }
   }
+  // Like the API: `from` is the first day of the window; the change counts from the day before it.
   return {
-    from,
+    from: addDays(from, 1),
     to,
     aum_change_usd: formatDecimal(aumTo - aumFrom, 2),
     flow_effect_usd: formatDecimal(sums.flow, 2),

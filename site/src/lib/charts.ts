@@ -59,6 +59,9 @@ function render(label: string, options: Plot.PlotOptions): string {
     ...options,
   }) as unknown as Element;
   svg.setAttribute("role", "img");
+  // Plot names its inner groups ("bar", "y-axis tick"); inside role="img" those names are invalid ARIA,
+  // and the figure's title, description and table already say everything.
+  for (const group of svg.querySelectorAll("[aria-label]")) group.removeAttribute("aria-label");
   return compactNumbers(svg.outerHTML);
 }
 
@@ -77,18 +80,31 @@ export interface DatedValue {
   value: number | null;
 }
 
+/** A line 520 units wide shows no more than a few hundred points; more only cost build time and bytes. */
+const MAX_LINE_POINTS = 400;
+
+export function sample<T>(points: T[], max = MAX_LINE_POINTS): T[] {
+  if (points.length <= max) return points;
+  const step = Math.ceil(points.length / max);
+  return points.filter((_, i) => i % step === 0 || i === points.length - 1);
+}
+
 export function lineChart(
   label: string,
   points: DatedValue[],
-  options: { format: AxisFormat; color?: string; area?: boolean; zero?: boolean },
+  options: { format: AxisFormat; color?: string; area?: boolean; zero?: boolean; thresholds?: number[] },
 ): string {
   const color = options.color ?? COLOR.line;
+  points = sample(points);
   const x = (d: DatedValue) => toDate(d.date);
   const y = (d: DatedValue) => d.value;
   const marks: Plot.Markish[] = [
     options.area ? Plot.areaY(points, { x, y, fill: color, fillOpacity: 0.15 }) : null,
     Plot.lineY(points, { x, y, stroke: color, strokeWidth: 1.75 }),
     options.zero ? Plot.ruleY([0], { strokeOpacity: 0.5 }) : null,
+    options.thresholds
+      ? Plot.ruleY(options.thresholds, { strokeDasharray: "4,3", strokeOpacity: 0.7 })
+      : null,
   ];
   return render(label, {
     x: { type: "utc", label: null },
@@ -122,8 +138,8 @@ export function barChart(
         interval: options.interval,
         fill: (bar: Bar) => ((bar.value ?? 0) >= 0 ? COLOR.inflow : COLOR.outflow),
         fillOpacity: (bar: Bar) => (bar.faint ? 0.45 : 1),
-        insetLeft: 0.5,
-        insetRight: 0.5,
+        // Gaps between bars only while bars are wide enough to spare them.
+        inset: present.length > 120 ? 0 : 0.5,
       }),
       Plot.ruleY([0], { strokeOpacity: 0.6 }),
       Plot.dot(absent, {
@@ -150,6 +166,8 @@ export function stackedAreaChart(
   series: { name: string; color: string }[],
   options: { normalize?: boolean } = {},
 ): string {
+  const kept = new Set(sample([...new Set(rows.map((row) => row.date))].sort()));
+  rows = rows.filter((row) => kept.has(row.date));
   return render(label, {
     x: { type: "utc", label: null },
     y: { grid: true, label: null, tickFormat: options.normalize ? percentTick : usdTick },
@@ -267,7 +285,7 @@ export interface LineSeries {
 
 /** Several lines on one dollar axis, such as AUM beside cumulative flows. */
 export function multiLineChart(label: string, series: LineSeries[]): string {
-  const rows = series.flatMap((s) => s.points.map((p) => ({ ...p, series: s.name })));
+  const rows = series.flatMap((s) => sample(s.points).map((p) => ({ ...p, series: s.name })));
   return render(label, {
     x: { type: "utc", label: null },
     y: { grid: true, label: null, tickFormat: usdTick },

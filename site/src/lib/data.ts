@@ -21,12 +21,17 @@ interface FundDaily {
 
 const DAILY_CONCURRENCY = 8;
 
-let loading: Promise<SiteData> | undefined;
+let loading: { build: string; data: Promise<SiteData> } | undefined;
 
-/** Loads the data once; every page and endpoint of the build shares the result. */
+/**
+ * Loads the data once per build; every page and endpoint shares the result. A process that builds
+ * again (npm start on a new data_version) sets a new AUMFLOW_BUILD_ID, so modules kept from the
+ * previous build load the new data instead of showing the old.
+ */
 export function loadSiteData(): Promise<SiteData> {
-  loading ??= load();
-  return loading;
+  const build = process.env.AUMFLOW_BUILD_ID ?? "";
+  if (loading?.build !== build) loading = { build, data: load() };
+  return loading.data;
 }
 
 async function load(): Promise<SiteData> {
@@ -42,13 +47,37 @@ async function load(): Promise<SiteData> {
     if (!Array.isArray(answer?.rows)) throw new Error(`daily rows of ${ticker}: no "rows" array`);
     daily.set(ticker, answer.rows);
   });
-  const { revisions } = (await read("revisions")) as { revisions: RevisionRow[] };
+  const revisions = dir ? ((await read("revisions")) as RevisionPage).revisions : await allRevisions(api);
   const origin = dir ? `files in ${dir}` : api;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `aumflow: data_version ${exportDocument.data_version}, ${tickers.length} funds from ${origin} in ${seconds}s`,
   );
-  return { export: exportDocument, daily, revisions: revisions ?? [], origin };
+  return { export: exportDocument, daily, revisions: (revisions ?? []).filter(isRestatement), origin };
+}
+
+interface RevisionPage {
+  revisions: RevisionRow[];
+  next_since?: string;
+}
+
+/**
+ * The revision log lists every fact as it was first recorded (old_value null) as well as every
+ * restatement; pages show restatements only, so only those are kept in memory.
+ */
+const isRestatement = (row: RevisionRow) => row.old_value !== null && row.old_value !== undefined;
+
+/** Pages through GET /v1/revisions (by revision id) and keeps the restatements. */
+async function allRevisions(api: string): Promise<RevisionRow[]> {
+  const kept: RevisionRow[] = [];
+  let since: string | undefined;
+  do {
+    const url = `${api}/v1/revisions?limit=10000${since ? `&since=${since}` : ""}`;
+    const page = (await getJson(url)) as RevisionPage;
+    kept.push(...page.revisions.filter(isRestatement));
+    since = page.next_since;
+  } while (since);
+  return kept;
 }
 
 type Reader = (document: string) => Promise<unknown>;
@@ -66,25 +95,27 @@ function fromDirectory(dir: string): Reader {
 
 const API_PATHS: Record<string, (ticker?: string) => string> = {
   export: () => "/v1/export",
-  revisions: () => "/v1/revisions",
   daily: (ticker = "") => `/v1/funds/${encodeURIComponent(ticker)}/daily`,
 };
 
 function fromApi(api: string): Reader {
-  return async (document) => {
+  return (document) => {
     const [kind = "", ticker] = document.split("/");
-    const url = `${api}${API_PATHS[kind]?.(ticker) ?? `/${document}`}`;
-    let response: Response;
-    try {
-      response = await fetch(url, { headers: { accept: "application/json" } });
-    } catch (error) {
-      throw new Error(
-        `cannot reach ${url}: ${(error as Error).message}. Start the API (npm start) or set AUMFLOW_API / AUMFLOW_EXPORT_DIR.`,
-      );
-    }
-    if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
-    return response.json();
+    return getJson(`${api}${API_PATHS[kind]?.(ticker) ?? `/${document}`}`);
   };
+}
+
+async function getJson(url: string): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: "application/json" } });
+  } catch (error) {
+    throw new Error(
+      `cannot reach ${url}: ${(error as Error).message}. Start the API (npm start) or set AUMFLOW_API / AUMFLOW_EXPORT_DIR.`,
+    );
+  }
+  if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+  return response.json();
 }
 
 /** Fails the build early, with a clear message, when the export is not the shape the pages expect. */

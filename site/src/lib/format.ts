@@ -60,21 +60,26 @@ export function signedUsd(value: number | null): string {
 }
 
 /** A whole amount for tables of record: "$111,700,000". */
+// Formatters made once: toLocaleString builds a new one on every call, which a thousand fund pages feel.
+const WHOLE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const TWO_DECIMALS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const UP_TO_TWO = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+
 export function fullUsd(value: number | null): string {
   if (value === null) return "—";
-  const text = `$${Math.abs(value).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+  const text = `$${WHOLE.format(Math.abs(value))}`;
   return value < 0 ? `${MINUS}${text}` : text;
 }
 
 export function price(value: number | null): string {
   if (value === null) return "—";
-  return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `$${TWO_DECIMALS.format(value)}`;
 }
 
 /** Coins held: "617,449.51 BTC" (two decimals is plenty for reading; the data files keep all of them). */
 export function coins(value: number | null, symbol: string): string {
   if (value === null) return "—";
-  return `${value.toLocaleString("en-US", { maximumFractionDigits: value >= 100 ? 0 : 2 })} ${symbol}`;
+  return `${(value >= 100 ? WHOLE : UP_TO_TWO).format(value)} ${symbol}`;
 }
 
 /** A share 0..1 as "12.3%". */
@@ -92,7 +97,7 @@ export function signedPercent(value: number | null, digits = 1): string {
 }
 
 export function count(value: number): string {
-  return value.toLocaleString("en-US");
+  return WHOLE.format(value);
 }
 
 /** "2024-01-11" → "11 Jan 2024" */

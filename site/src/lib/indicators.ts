@@ -1,7 +1,11 @@
-// Figures for signed day counts (streaks), which are not money and need their own table.
+// Sentiment indicators: the regime's thresholds, and figures for signed day counts (streaks),
+// which are not money and need their own table.
 import { barChart, COLOR } from "./charts.ts";
 import type { FigureData } from "./figures.ts";
 import * as f from "./format.ts";
+
+/** The regime's thresholds on the 20-day organic growth rate, as the methodology states them (±0.5%). */
+export const REGIME_THRESHOLD = 0.005;
 
 export function barFigure(
   id: string,

@@ -48,14 +48,21 @@ export interface Model {
   fundShare: (ticker: string) => { date: string; share: number | null }[];
   revisionsOfFund: (ticker: string) => RevisionRow[];
   revisionsOfAsset: (symbol: string) => RevisionRow[];
+  /** ISO weeks with a weekly report: those in which at least one fund was listed. */
   weeks: string[];
 }
 
-let building: Promise<Model> | undefined;
+const models = new WeakMap<SiteData, Model>();
 
-export function loadModel(): Promise<Model> {
-  building ??= loadSiteData().then(buildModel);
-  return building;
+/** The model of the current build's data, built once per build. */
+export async function loadModel(): Promise<Model> {
+  const data = await loadSiteData();
+  let model = models.get(data);
+  if (!model) {
+    model = buildModel(data);
+    models.set(data, model);
+  }
+  return model;
 }
 
 export function issuerSlug(name: string): string {
@@ -74,6 +81,18 @@ function memo<K, V>(compute: (key: K) => V): (key: K) => V {
   };
 }
 
+/** Map.groupBy, which the scripts' TypeScript target (ES2023) does not know yet. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
 const aumOf = (fund: FundSummary) => num(fund.latest?.aum_usd) ?? 0;
 
 function buildModel(data: SiteData): Model {
@@ -87,15 +106,18 @@ function buildModel(data: SiteData): Model {
     aum: members.reduce((sum, fund) => sum + aumOf(fund), 0),
   }));
   const issuerByName = new Map(issuers.map((issuer) => [issuer.name, issuer]));
-  const assets = doc.assets.map((asset) => {
-    const members = funds.filter((fund) => fund.asset === asset.symbol);
-    return { ...asset, funds: members, aum: members.reduce((sum, fund) => sum + aumOf(fund), 0) };
-  });
+  // Assets the API knows but no tracked fund holds yet (SOL, say) get no page until one does.
+  const assets = doc.assets
+    .map((asset) => {
+      const members = funds.filter((fund) => fund.asset === asset.symbol);
+      return { ...asset, funds: members, aum: members.reduce((sum, fund) => sum + aumOf(fund), 0) };
+    })
+    .filter((asset) => asset.funds.length > 0);
 
   const rowsByGroup = indexAggregates(doc.aggregates);
   const groupRows = (by: GroupBy, key: string, period: PeriodName) =>
     rowsByGroup.get(`${period}\u0000${by}\u0000${key}`) ?? [];
-  const rowsByPeriod = Map.groupBy(
+  const rowsByPeriod = groupBy(
     Object.values(doc.aggregates).flat(),
     (row) => `${row.period}\u0000${row.label}`,
   );
@@ -107,7 +129,8 @@ function buildModel(data: SiteData): Model {
   });
 
   const fundRows = (ticker: string) => data.daily.get(ticker) ?? [];
-  const fundDays = memo((ticker: string) => fundRows(ticker).map(fundDaySlice));
+  // Not remembered: rebuilding one fund's days is cheap, keeping every fund's would double the memory.
+  const fundDays = (ticker: string) => fundRows(ticker).map(fundDaySlice);
   const fundWeeks = memo((ticker: string) => rollUp(fundDays(ticker), "week"));
   const fundMonths = memo((ticker: string) => rollUp(fundDays(ticker), "month"));
   const weekIndex = memo(() => weeklyIndex(funds, fundWeeks));
@@ -143,12 +166,15 @@ function buildModel(data: SiteData): Model {
     },
     revisionsOfFund: (ticker) => revisions.byFund.get(ticker) ?? [],
     revisionsOfAsset: (symbol) => revisions.byAsset.get(symbol) ?? [],
-    weeks: groupRows("total", "all", "week").map((row) => row.label),
+    // A week before any fund listed (GBTC's days as a trust) has nothing to report on.
+    weeks: groupRows("total", "all", "week")
+      .filter((row) => row.funds_listed > 0)
+      .map((row) => row.label),
   };
 }
 
 function groupFunds(funds: FundSummary[], keyOf: (fund: FundSummary) => string): [string, FundSummary[]][] {
-  return [...Map.groupBy(funds, keyOf)];
+  return [...groupBy(funds, keyOf)];
 }
 
 function indexAggregates(aggregates: Record<PeriodName, AggregateRow[]>): Map<string, AggregateRow[]> {

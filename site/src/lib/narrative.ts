@@ -8,7 +8,7 @@ export function periodStory(slice: Slice, indicators: AggregateRow | undefined):
   const change = aumChange(slice);
   const direction = change > 0 ? "rose" : change < 0 ? "fell" : "was unchanged";
   const parts = [
-    `AUM ${direction}${change === 0 ? "" : ` by ${f.signedUsd(change)}`} to ${f.usd(slice.aum)}.`,
+    `AUM ${direction}${change === 0 ? "" : ` by ${f.usd(Math.abs(change))}`} to ${f.usd(slice.aum)}.`,
     slice.flow === null
       ? "No flows were reported."
       : `Investors ${slice.flow >= 0 ? "added" : "withdrew"} ${f.usd(Math.abs(slice.flow))} in net flows, and price moves ${slice.market >= 0 ? "added" : "took off"} ${f.usd(Math.abs(slice.market))}.`,

@@ -1,9 +1,10 @@
 // A "slice" is one day, week or month of one fund or one group of funds, in numbers ready to show.
 // Funds come from their daily rows, groups from the export's aggregates; pages and charts read both alike.
 
-import { isoWeek, monthOf } from "../../../shared/dates.ts";
+import { monthOf } from "../../../shared/dates.ts";
 import type { DayState } from "../../../shared/domain.ts";
 import type { AggregateRow, FundDayRow } from "../../../shared/export.ts";
+import { weekOf } from "./calendar.ts";
 import { num } from "./format.ts";
 
 /** How complete a slice's flows are. "partial": some funds of a group have no flow on record yet. */
@@ -95,7 +96,7 @@ const STATUS_RANK: SliceStatus[] = ["not_listed", "closed", "final", "provisiona
 
 /** Rolls days up into ISO weeks or months: flows and effects add up, levels come from the last day. */
 export function rollUp(days: readonly Slice[], period: "week" | "month"): Slice[] {
-  const labelOf = period === "week" ? isoWeek : monthOf;
+  const labelOf = period === "week" ? weekOf : monthOf;
   const out: Slice[] = [];
   let current: Slice | undefined;
   for (const day of days) {

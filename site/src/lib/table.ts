@@ -21,3 +21,29 @@ export function toned(text: string, value: number | null): Cell {
   if (value === null || value === 0) return text;
   return { text, tone: value > 0 ? "up" : "down" };
 }
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ESCAPES[c] ?? c);
+
+/**
+ * The body rows as HTML. Tables are most of a fund page's markup, and building them as one string
+ * is many times faster than a component per cell, which matters with a thousand funds.
+ */
+export function rowsHtml(table: TableData): string {
+  const numeric = table.columns.map((column) => column.numeric === true);
+  let html = "";
+  for (const row of table.rows) {
+    html += "<tr>";
+    row.forEach((value, i) => {
+      const cell = typeof value === "string" ? { text: value } : value;
+      const classes = `${numeric[i] ? "num" : ""} ${cell.tone ?? ""}`.trim();
+      const text = escapeHtml(cell.text);
+      const content = cell.href ? `<a href="${escapeHtml(cell.href)}">${text}</a>` : text;
+      const tag = cell.tag ? ` <span class="tag">${escapeHtml(cell.tag)}</span>` : "";
+      const open = i === 0 ? '<th scope="row"' : "<td";
+      html += `${open}${classes ? ` class="${classes}"` : ""}>${content}${tag}</${i === 0 ? "th" : "td"}>`;
+    });
+    html += "</tr>";
+  }
+  return html;
+}

@@ -15,8 +15,10 @@ export const GET: APIRoute = async ({ site }) => {
   const weeks = model.group("total", "all", "week");
   const rows = model.groupRows("total", "all", "week");
   const base = site ?? new URL("http://localhost:8787");
+  const reported = new Set(model.weeks);
   const entries = weeks
     .map((week, i) => ({ week, indicators: rows[i], latest: i === weeks.length - 1 }))
+    .filter(({ week }) => reported.has(week.label))
     .slice(-ENTRIES)
     .reverse()
     .map(({ week, indicators, latest }) => {
