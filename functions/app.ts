@@ -1,17 +1,21 @@
 // The API: one Hono app under /v1 composed of one router per resource, one error handler.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./auth.ts";
-import { readFreshness } from "./db/meta.ts";
+import { readDataVersion, readFreshness } from "./db/meta.ts";
 import { renderDocs } from "./docs.ts";
 import { invalid, Problem, pointer, problemResponse } from "./problem.ts";
+import { awaitOtherRead, cachedRead, doneComputing, readKey, rememberRead } from "./read-cache.ts";
 import { settleDerived } from "./recompute/settle.ts";
+import { wantsCsv } from "./respond.ts";
 import { admin } from "./routes/admin.ts";
 import { aggregate } from "./routes/aggregate.ts";
 import { events } from "./routes/events.ts";
 import { exportRoute } from "./routes/export.ts";
 import { flows } from "./routes/flows.ts";
 import { funds } from "./routes/funds.ts";
+import { fundsBatch } from "./routes/funds-batch.ts";
 import { health } from "./routes/health.ts";
 import { holdings } from "./routes/holdings.ts";
 import { prices } from "./routes/prices.ts";
@@ -37,6 +41,8 @@ export const api = new OpenAPIHono<AppEnv>({
 api.use("*", async (c, next) => {
   c.set("requestId", crypto.randomUUID());
   await next();
+  // Answers carry provider text (fund names, notes): no browser may sniff one into HTML.
+  c.header("X-Content-Type-Options", "nosniff");
 });
 api.use(
   "*",
@@ -49,7 +55,9 @@ api.use(
 
 /**
  * Reads carry an ETag of the data version and the URL: a client holding the current one gets 304
- * before any work is done. Derived data left behind by a crash is caught up first.
+ * before any work is done, and any other client the answer computed for that version if this isolate
+ * still holds it (read-cache.ts). Derived data left behind by a crash (or a deferred recompute) is
+ * caught up first.
  */
 api.use("*", async (c, next) => {
   if (c.req.method !== "GET" || c.req.path === "/v1/health") return next();
@@ -58,9 +66,21 @@ api.use("*", async (c, next) => {
   const etag = `W/"${freshness.dataVersion}-${await urlDigest(c.req.url)}"`;
   const headers = { ETag: etag, "Cache-Control": "public, max-age=0, must-revalidate" };
   if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
-  await next();
-  if (c.res.status === 200)
+  const key = readKey(freshness.dataVersion, c.req.url, wantsCsv(c));
+  const gzip = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+  const cached =
+    cachedRead(freshness.dataVersion, key, gzip) ?? (await awaitOtherRead(freshness.dataVersion, key, gzip));
+  if (cached) return cached;
+  try {
+    await next();
+    if (c.res.status !== 200) return;
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    // Kept only if no write moved the version while it was computed: it then describes that version.
+    if ((await readDataVersion(c.env.DB)) === freshness.dataVersion)
+      await rememberRead(freshness.dataVersion, key, c.res);
+  } finally {
+    doneComputing(key);
+  }
 });
 
 async function urlDigest(url: string): Promise<string> {
@@ -71,6 +91,7 @@ async function urlDigest(url: string): Promise<string> {
 for (const router of [
   health,
   funds,
+  fundsBatch,
   prices,
   flows,
   holdings,
@@ -97,13 +118,21 @@ const openApiConfig = {
   servers: [{ url: "/v1" }],
 };
 api.doc31("/openapi.json", openApiConfig);
+/** The docs page is plain HTML with inline styles: no script may run on it, whatever it shows. */
+const DOCS_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 api.get("/docs", (c) =>
-  c.html(renderDocs(api.getOpenAPI31Document(openApiConfig) as unknown as Record<string, unknown>)),
+  c.html(renderDocs(api.getOpenAPI31Document(openApiConfig) as unknown as Record<string, unknown>), 200, {
+    "Content-Security-Policy": DOCS_POLICY,
+  }),
 );
 
 api.notFound((c) => problemResponse(c, new Problem(404, `No such resource: ${c.req.method} ${c.req.path}.`)));
 api.onError((error, c) => {
   if (error instanceof Problem) return problemResponse(c, error);
+  // Hono's own refusals (the OpenAPI media-type gate answers 415 this way) keep their status.
+  if (error instanceof HTTPException && error.status < 500)
+    return problemResponse(c, new Problem(error.status, error.message || "The request was refused."));
   console.error(
     JSON.stringify({ level: "error", request: c.get("requestId"), path: c.req.path, message: String(error) }),
   );

@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import { SCOPES, type Scope } from "../shared/domain.ts";
 import { findTokenByHash } from "./db/tokens.ts";
 import { Problem } from "./problem.ts";
+import { limitRate } from "./ratelimit.ts";
 
 export interface Caller {
   id: string;
@@ -60,6 +61,7 @@ export function requireScope(scope: Scope | "admin"): MiddlewareHandler<AppEnv> 
         "WWW-Authenticate": 'Bearer error="invalid_token"',
       });
     }
+    await limitRate(c.env, caller);
     const allowed = scope === "admin" ? caller.admin : caller.scopes.includes(scope);
     if (!allowed) throw new Problem(403, `The token lacks the ${scope} scope.`);
     c.set("caller", caller);

@@ -40,14 +40,18 @@ export class Problem extends Error {
   }
 }
 
+/** Errors listed in one answer: a body of 200,000 unknown keys must not earn a 10 MB reply. */
+export const MAX_LISTED_ERRORS = 1000;
+
 export function invalid(errors: FieldError[], detail?: string): Problem {
   const first = errors[0];
+  const listed = errors.length > MAX_LISTED_ERRORS ? `; the first ${MAX_LISTED_ERRORS} are listed` : "";
   const summary =
     detail ??
     (errors.length === 1 && first
       ? `${first.pointer || "body"}: ${first.detail}`
-      : `${errors.length} fields are invalid; see errors.`);
-  return new Problem(422, summary, errors);
+      : `${errors.length} fields are invalid${listed}; see errors.`);
+  return new Problem(422, summary, errors.slice(0, MAX_LISTED_ERRORS));
 }
 
 export function problemBody(status: number, detail: string, errors?: FieldError[]) {

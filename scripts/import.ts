@@ -16,6 +16,10 @@ export function formatTotals(report: ImportReport): string {
     if (inserted + restated + unchanged === 0) continue;
     lines.push(`${kind.padEnd(9)} inserted ${inserted}  restated ${restated}  unchanged ${unchanged}`);
   }
+  if (report.settle) {
+    const seconds = (report.settle.ms / 1000).toFixed(1);
+    lines.push(`recompute settled in ${seconds}s (${report.settle.calls} calls of /v1/admin/settle)`);
+  }
   if (report.warnings.length > 0) lines.push(`${report.warnings.length} warning(s), printed above`);
   return lines.join("\n");
 }

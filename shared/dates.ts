@@ -4,8 +4,19 @@
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
+/** Dates already found valid: a bulk load checks the same few thousand dates millions of times. */
+const validDates = new Set<string>();
+const MAX_REMEMBERED_DATES = 100_000;
+
 /** True for a real calendar date written YYYY-MM-DD (rejects 2024-02-30). */
 export function isIsoDate(text: string): boolean {
+  if (validDates.has(text)) return true;
+  const valid = checkIsoDate(text);
+  if (valid && validDates.size < MAX_REMEMBERED_DATES) validDates.add(text);
+  return valid;
+}
+
+function checkIsoDate(text: string): boolean {
   const match = ISO_DATE.exec(text);
   if (!match) return false;
   const [, year, month, day] = match.map(Number) as [number, number, number, number];

@@ -22,19 +22,15 @@ export const IsoDate = z
 export const DecimalInput = z
   .union([z.string().max(64), z.number()])
   .openapi({ type: "string", example: "111700000.00" });
-export const Source = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[^\u0000-\u001f]*$/, "must not contain control characters");
-const Text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^\u0000-\u001f]*$/, "must not contain control characters");
+/**
+ * Text a person can read: no C0 or C1 control characters (NUL, DEL, ESC...) and no unpaired UTF-16
+ * surrogate, which D1 would store as invalid UTF-8 and read back as U+FFFD.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+const PLAIN_TEXT = /^(?:[^\u0000-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+const PLAIN_TEXT_RULE = "must not contain control characters or unpaired surrogates";
+export const Source = z.string().trim().min(1).max(200).regex(PLAIN_TEXT, PLAIN_TEXT_RULE);
+const Text = (max: number) => z.string().trim().min(1).max(max).regex(PLAIN_TEXT, PLAIN_TEXT_RULE);
 
 export const FundInput = z
   .object({
@@ -139,6 +135,8 @@ export const WriteResult = z
     unchanged: z.number().int(),
     data_version: z.number().int(),
     dry_run: z.boolean().optional(),
+    /** recompute=defer: stored and queued; derived figures catch up on the next settle or read. */
+    recompute_deferred: z.boolean().optional(),
   })
   .openapi("WriteResult");
 

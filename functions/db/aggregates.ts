@@ -66,3 +66,17 @@ export function seriesByGroup(days: readonly AggregateDay[]): AggregateDay[][] {
   }
   return series;
 }
+
+/** Every group of `by` on one day (none when `date` is null). */
+export async function readGroupDaysOn(
+  db: D1Database,
+  by: GroupBy,
+  date: string | null,
+): Promise<AggregateDay[]> {
+  if (date === null) return [];
+  const { results } = await db
+    .prepare("SELECT * FROM aggregate_days WHERE group_by = ?1 AND date = ?2 ORDER BY group_key")
+    .bind(by, date)
+    .all<StoredAggregateDay>();
+  return results.map(fromStored);
+}

@@ -25,6 +25,26 @@ export function metadataOf(fund: Fund | FundInput): Record<(typeof METADATA)[num
   >;
 }
 
+function changesGroups(old: Fund, input: FundInput): boolean {
+  return (["asset", "issuer", "country", "vehicle"] as const).some((field) => old[field] !== input[field]);
+}
+
+/**
+ * A fund moving to another issuer (asset, country, vehicle) leaves its rows in its old group's sums,
+ * which a difference applied to its new groups cannot remove: every group is re-summed from the
+ * fund's first row instead (see recompute/aggregates.ts).
+ */
+function markGroupsStale(db: D1Database, ticker: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE meta SET value = COALESCE((SELECT MIN(day) FROM (
+           SELECT NULLIF(value, '') AS day FROM meta WHERE key = 'aggregates_stale_from'
+           UNION ALL SELECT MIN(date) FROM fund_days WHERE fund = ?1)), '')
+       WHERE key = 'aggregates_stale_from'`,
+    )
+    .bind(ticker);
+}
+
 export function upsertFundStatements(
   db: D1Database,
   ticker: string,
@@ -68,6 +88,7 @@ export function upsertFundStatements(
         write.recordedAt,
       ),
     db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'"),
+    ...(old && changesGroups(old, input) ? [markGroupsStale(db, ticker)] : []),
     db
       .prepare(
         `INSERT INTO recompute_queue (fund, from_date, seq)

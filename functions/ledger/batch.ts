@@ -31,7 +31,27 @@ export interface BatchSpec<Schema extends z.ZodType> {
   keyOf: (row: LedgerRow) => string;
 }
 
-export async function handleBatch<Schema extends z.ZodType>(c: WriteContext, spec: BatchSpec<Schema>) {
+/** A part of the request that failed its schema, as the route's validation hook sees it. */
+export interface FailedPart {
+  target: string;
+  error: z.ZodError;
+}
+
+/**
+ * Validates and stores one batch. Called by the handler, and by the route's hook when a part failed its
+ * schema: a failed body is checked row by row here, to name every bad row; any other failed part (the
+ * query, such as dry_run=yes) is refused as it is, never written past.
+ */
+export async function handleBatch<Schema extends z.ZodType>(
+  c: WriteContext,
+  spec: BatchSpec<Schema>,
+  failed?: FailedPart,
+) {
+  if (failed && failed.target !== "json") {
+    throw invalid(
+      failed.error.issues.map((issue) => ({ pointer: pointer(issue.path), detail: issue.message })),
+    );
+  }
   const body = (await c.req.json()) as unknown;
   const errors = new BatchErrors();
   const list = rowsOf(body, spec.field);
@@ -103,8 +123,14 @@ function issuePointer(issue: z.core.$ZodIssue): string {
 }
 
 function issueDetail(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys")
-    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
-  if (issue.code === "invalid_union" && issue.path.length > 0) return "must be a decimal string or a number";
+  if (issue.code === "unrecognized_keys") {
+    const named = issue.keys.slice(0, 20).join(", ");
+    const more = issue.keys.length > 20 ? ` and ${issue.keys.length - 20} more` : "";
+    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${named}${more}`;
+  }
+  // A decimal field's union (string or number) fails with both branches' errors; an unknown event type
+  // fails the discriminated union with none.
+  if (issue.code === "invalid_union" && issue.errors.length > 0 && issue.path.length > 0)
+    return "must be a decimal string or a number";
   return issue.message;
 }

@@ -3,8 +3,9 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../auth.ts";
 import type { IdempotencyClaim } from "../idempotency.ts";
-import { invalid } from "../problem.ts";
+import { invalid, Problem } from "../problem.ts";
 import { settleDerived } from "../recompute/settle.ts";
+import { Timings } from "../timing.ts";
 import type { LedgerKind, LedgerRow } from "./kinds.ts";
 import type { BatchErrors } from "./validate.ts";
 import { writeBatch } from "./write.ts";
@@ -14,14 +15,31 @@ export type WriteContext = Context<AppEnv & { Variables: { idempotency?: Idempot
 export async function submitBatch(c: WriteContext, kind: LedgerKind, rows: LedgerRow[], errors: BatchErrors) {
   if (errors.errors.length > 0) throw invalid(errors.errors);
   const dryRun = c.req.query("dry_run") === "true";
-  const counts = await writeBatch(c.env.DB, {
-    kind,
-    rows,
-    requestId: c.get("requestId"),
-    recordedAt: new Date().toISOString(),
-    claim: c.get("idempotency"),
-    dryRun,
-  });
-  if (!dryRun) await settleDerived(c.env);
-  return c.json(dryRun ? { ...counts, dry_run: true } : counts, 200);
+  const deferred = recomputeDeferred(c);
+  const timings = new Timings();
+  const counts = await timings.time("write", () =>
+    writeBatch(c.env.DB, {
+      kind,
+      rows,
+      requestId: c.get("requestId"),
+      recordedAt: new Date().toISOString(),
+      claim: c.get("idempotency"),
+      dryRun,
+    }),
+  );
+  if (dryRun) return c.json({ ...counts, dry_run: true }, 200);
+  if (!deferred) await timings.time("recompute", () => settleDerived(c.env, timings));
+  c.header("Server-Timing", timings.header());
+  return c.json(deferred ? { ...counts, recompute_deferred: true } : counts, 200);
+}
+
+/**
+ * recompute=defer lets a bulk load (the importer's --bulk) store thousands of batches and settle once
+ * at the end: recomputing a fund's history after every batch re-reads it batch after batch. Admin
+ * only, because until the settle every read does the waiting work first.
+ */
+export function recomputeDeferred(c: WriteContext): boolean {
+  if (c.req.query("recompute") !== "defer") return false;
+  if (!c.get("caller").admin) throw new Problem(403, "Only an admin token may defer the recompute.");
+  return true;
 }

@@ -24,10 +24,18 @@ export interface BatchWrite {
 
 const columnsOf = (kind: LedgerKind) => [...kind.keyColumns, ...kind.valueColumns];
 
-/** The batch's rows as a table: SELECT j.fund, j.date, ... FROM (this) j */
+/**
+ * The batch's rows as a table: SELECT j.fund, j.date, ... FROM (this) j. Rows travel as JSON arrays in
+ * columnsOf(kind) order: reading a field by position costs SQLite a third less than by name.
+ */
 function incoming(kind: LedgerKind): string {
-  const fields = columnsOf(kind).map((column) => `value ->> '$.${column}' AS ${column}`);
+  const fields = columnsOf(kind).map((column, index) => `value ->> ${index} AS ${column}`);
   return `(SELECT ${fields.join(", ")} FROM json_each(?1))`;
+}
+
+function rowsJson(kind: LedgerKind, rows: readonly LedgerRow[]): string {
+  const columns = columnsOf(kind);
+  return JSON.stringify(rows.map((row) => columns.map((column) => row[column] ?? null)));
 }
 
 function latestValue(kind: LedgerKind): string {
@@ -44,22 +52,32 @@ function keyText(kind: LedgerKind, alias: string): string {
   return kind.keyColumns.map((column) => `${alias}.${column}`).join(" || '|' || ");
 }
 
-/** Revisions for every row whose key is new or whose value differs from the latest on record. */
+/**
+ * Revisions for every row whose key is new or whose value differs from the latest on record. The
+ * latest value is looked up once per row (MATERIALIZED): flattened, SQLite ran that lookup once for
+ * every place old_value appears, which made this statement half the cost of a bulk load.
+ */
 function revisionsStatement(kind: LedgerKind): string {
   return `INSERT INTO revisions (entity, subject, date, key, old_value, new_value, source, recorded_at, request_id)
+    WITH j AS MATERIALIZED (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j)
     SELECT '${kind.entity}', j.${kind.subjectColumn}, j.date, ${keyText(kind, "j")}, old_value, ${incomingValue(kind)},
            j.source, ?3, ?2
-    FROM (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j) j
+    FROM j
     WHERE (old_value IS NULL OR old_value <> ${incomingValue(kind)}) AND NOT COALESCE(${kind.keepsOld ?? "false"}, 0)`;
 }
 
-/** Ledger rows for exactly the rows that got a revision in this request. */
+/**
+ * Ledger rows for exactly the rows that got a revision in this request. Inserted in date order: a
+ * batch holds a few funds' whole histories, and fund by fund its rows would land all over the
+ * by-date index once per fund; in date order they walk it once (12 → 5 µs a row at 2.5M flows).
+ */
 function ledgerStatement(kind: LedgerKind): string {
   const columns = columnsOf(kind);
   return `INSERT INTO ${kind.table} (${columns.join(", ")}, recorded_at, request_id)
     SELECT ${columns.map((column) => `j.${column}`).join(", ")}, ?3, ?2 FROM ${incoming(kind)} j
     WHERE EXISTS (SELECT 1 FROM revisions r WHERE r.request_id = ?2 AND r.entity = '${kind.entity}'
-                  AND r.key = ${keyText(kind, "j")})`;
+                  AND r.key = ${keyText(kind, "j")})
+    ORDER BY j.date`;
 }
 
 /** A new source of a subject ranks after the ones that reported it first. */
@@ -112,7 +130,7 @@ interface CountRow {
 
 export async function writeBatch(db: D1Database, write: BatchWrite): Promise<WriteCounts> {
   const { kind, rows, requestId, recordedAt } = write;
-  const json = JSON.stringify(rows);
+  const json = rowsJson(kind, rows);
   const params = [json, requestId, recordedAt];
   let counts: CountRow | null;
   if (write.dryRun) {

@@ -1,30 +1,145 @@
-// Group sums per day, recomputed by one set-based statement per group from fund_days: idempotent and
-// exact (integer cents), so it needs no bookkeeping of what changed, only from which date.
+// Group sums per day, kept exact (integer cents) in two ways. A write touching a few funds corrects
+// their groups by difference: subtract the fund's old rows, add its new ones, so its cost follows the
+// days it changed, not the size of the groups. A bulk recompute re-sums every group from fund_days
+// once at the end, with set-based statements over date slices that each fit a D1 query's limits.
 import type { Group } from "../../shared/engine/aggregate.ts";
 
-const MEMBERSHIP = `CASE ?1 WHEN 'total' THEN 1 WHEN 'asset' THEN f.asset = ?2 WHEN 'issuer' THEN f.issuer = ?2
-  WHEN 'country' THEN f.country = ?2 WHEN 'vehicle' THEN f.vehicle = ?2 ELSE 0 END`;
+/** The days of a fund's rows a recompute replaces: on or after `from`, or before `before`. */
+export interface ReplacedDays {
+  from: string;
+  before: string;
+}
 
-export function refreshGroupStatements(db: D1Database, group: Group, from: string): D1PreparedStatement[] {
+const SUMMED = [
+  "aum_usd",
+  "net_flow_usd",
+  "flow_effect_usd",
+  "market_effect_usd",
+  "other_effect_usd",
+  "fee_effect_usd",
+  "cumulative_flow_usd",
+  "gross_flow_usd",
+  "funds_listed",
+  "funds_reporting",
+  "funds_inflow",
+  "funds_outflow",
+  "funds_provisional",
+  "funds_missing",
+  "fund_rows",
+] as const;
+
+/** One fund row's contribution to each summed column, in SUMMED's order. */
+const CONTRIBUTIONS: readonly string[] = [
+  "d.aum_usd",
+  "d.net_flow_usd",
+  "COALESCE(d.flow_effect_usd, 0)",
+  "d.market_effect_usd",
+  "d.other_effect_usd",
+  "d.fee_effect_usd",
+  "d.cumulative_flow_usd",
+  "COALESCE(ABS(d.net_flow_usd), 0)",
+  "d.state <> 'not_listed'",
+  "d.net_flow_usd IS NOT NULL",
+  "COALESCE(d.net_flow_usd > 0, 0)",
+  "COALESCE(d.net_flow_usd < 0, 0)",
+  "d.state = 'provisional'",
+  "d.state = 'missing'",
+  "1",
+];
+
+/** A day's net flow is NULL while no fund of the group reports one, as SUM over no values is. */
+const APPLY_DIFFERENCE = SUMMED.map((column) =>
+  column === "net_flow_usd"
+    ? `net_flow_usd = CASE WHEN funds_reporting + excluded.funds_reporting = 0 THEN NULL
+         ELSE COALESCE(net_flow_usd, 0) + COALESCE(excluded.net_flow_usd, 0) END`
+    : `${column} = ${column} + excluded.${column}`,
+).join(", ");
+
+/**
+ * Adds (sign 1) or subtracts (sign -1) the fund's stored rows in `days` to each of its groups. Run
+ * with -1 before its rows are replaced and with 1 after: the groups then hold the new sums.
+ */
+export function fundDifferenceStatement(
+  db: D1Database,
+  fund: string,
+  groups: readonly Group[],
+  days: ReplacedDays,
+  sign: 1 | -1,
+): D1PreparedStatement {
+  const signed = CONTRIBUTIONS.map((term) => `?5 * (${term})`);
+  return db
+    .prepare(
+      `INSERT INTO aggregate_days (group_by, group_key, date, ${SUMMED.join(", ")})
+       SELECT g.value ->> '$.by', g.value ->> '$.key', d.date, ${signed.join(", ")}
+       FROM fund_days d CROSS JOIN json_each(?4) g
+       WHERE d.fund = ?1 AND (d.date >= ?2 OR d.date < ?3)
+       ON CONFLICT (group_by, group_key, date) DO UPDATE SET ${APPLY_DIFFERENCE}`,
+    )
+    .bind(fund, days.from, days.before, JSON.stringify(groups), sign);
+}
+
+/** Days whose last fund row was subtracted: a full re-sum would not have them. */
+export function dropEmptyDaysStatement(db: D1Database): D1PreparedStatement {
+  return db.prepare("DELETE FROM aggregate_days WHERE fund_rows = 0");
+}
+
+/**
+ * Marks the sums stale from the earliest day a bulk round changes: the first new row, or the first
+ * old row it removes (read before the removal, in the same transaction).
+ */
+export function markStaleStatement(
+  db: D1Database,
+  fund: string,
+  days: ReplacedDays,
+  firstNewDay: string | null,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE meta SET value = COALESCE((SELECT MIN(day) FROM (
+           SELECT NULLIF(value, '') AS day FROM meta WHERE key = 'aggregates_stale_from'
+           UNION ALL SELECT ?4
+           UNION ALL SELECT MIN(date) FROM fund_days WHERE fund = ?1 AND (date >= ?2 OR date < ?3))), '')
+       WHERE key = 'aggregates_stale_from'`,
+    )
+    .bind(fund, days.from, days.before, firstNewDay);
+}
+
+const GROUP_KEYS = [
+  ["total", "'all'"],
+  ["asset", "asset"],
+  ["issuer", "issuer"],
+  ["country", "country"],
+  ["vehicle", "vehicle"],
+] as const;
+
+/**
+ * Every group's days in [from, to) re-summed in one statement: fund rows are summed once per
+ * combination of asset, issuer, country and vehicle, then those partial sums per group. CROSS JOIN
+ * keeps funds as the outer loop, so each fund's days are one range of fund_days' primary key.
+ */
+export function resumSliceStatements(db: D1Database, from: string, to: string): D1PreparedStatement[] {
+  const partial = SUMMED.map((column) => `SUM(${column}) AS ${column}`).join(", ");
+  const rollups = GROUP_KEYS.map(
+    ([by, key]) =>
+      `SELECT '${by}', ${key}, date, ${SUMMED.map((column) =>
+        column === "net_flow_usd" ? `SUM(${column})` : `COALESCE(SUM(${column}), 0)`,
+      ).join(", ")}
+       FROM base GROUP BY ${key === "'all'" ? "" : `${key}, `}date`,
+  );
   return [
-    db
-      .prepare("DELETE FROM aggregate_days WHERE group_by = ?1 AND group_key = ?2 AND date >= ?3")
-      .bind(group.by, group.key, from),
+    db.prepare("DELETE FROM aggregate_days WHERE date >= ?1 AND date < ?2").bind(from, to),
     db
       .prepare(
-        `INSERT INTO aggregate_days (group_by, group_key, date, aum_usd, net_flow_usd, flow_effect_usd,
-           market_effect_usd, other_effect_usd, fee_effect_usd, cumulative_flow_usd, gross_flow_usd,
-           funds_listed, funds_reporting, funds_inflow, funds_outflow, funds_provisional, funds_missing)
-         SELECT ?1, ?2, d.date, SUM(d.aum_usd), SUM(d.net_flow_usd), COALESCE(SUM(d.flow_effect_usd), 0),
-           SUM(d.market_effect_usd), SUM(d.other_effect_usd), SUM(d.fee_effect_usd), SUM(d.cumulative_flow_usd),
-           COALESCE(SUM(ABS(d.net_flow_usd)), 0), SUM(d.state <> 'not_listed'), SUM(d.net_flow_usd IS NOT NULL),
-           COALESCE(SUM(d.net_flow_usd > 0), 0), COALESCE(SUM(d.net_flow_usd < 0), 0),
-           SUM(d.state = 'provisional'), SUM(d.state = 'missing')
-         FROM fund_days d JOIN funds f ON f.ticker = d.fund
-         WHERE d.date >= ?3 AND ${MEMBERSHIP}
-         GROUP BY d.date`,
+        `WITH rows AS (
+           SELECT f.asset, f.issuer, f.country, f.vehicle, d.date, ${CONTRIBUTIONS.map((term, index) => `${term} AS ${SUMMED[index]}`).join(", ")}
+           FROM funds f CROSS JOIN fund_days d ON d.fund = f.ticker AND d.date >= ?1 AND d.date < ?2),
+         base AS MATERIALIZED (
+           SELECT asset, issuer, country, vehicle, date, ${partial}
+           FROM rows GROUP BY asset, issuer, country, vehicle, date)
+         INSERT INTO aggregate_days (group_by, group_key, date, ${SUMMED.join(", ")})
+         ${rollups.join(" UNION ALL ")}`,
       )
-      .bind(group.by, group.key, from),
+      .bind(from, to),
   ];
 }
 

@@ -3,11 +3,21 @@
 // drains every queued fund, theirs included. A holder that dies leaves the queue intact and the
 // lease expires, so the next request finishes the work.
 import { addDays } from "../../shared/dates.ts";
+import type { Asset, Fund } from "../../shared/domain.ts";
 import { type Group, groupId, groupsOf } from "../../shared/engine/aggregate.ts";
+import type { EngineOptions } from "../../shared/engine/types.ts";
+import { readFreshness } from "../db/meta.ts";
 import { loadAssets, loadFunds } from "../db/reference.ts";
 import { Problem } from "../problem.ts";
-import { allGroups, refreshGroupStatements } from "./aggregates.ts";
-import { recomputeFundStatements } from "./fund.ts";
+import { Timings } from "../timing.ts";
+import {
+  allGroups,
+  dropEmptyDaysStatement,
+  fundDifferenceStatement,
+  markStaleStatement,
+  resumSliceStatements,
+} from "./aggregates.ts";
+import { type FundRewrite, recomputeFundStatements } from "./fund.ts";
 import { loadAssetPrices } from "./load-ledger.ts";
 import { publishSummary } from "./publish.ts";
 
@@ -24,18 +34,27 @@ interface QueueEntry {
 
 /**
  * Recomputes at most `maxFunds` queued funds under the lease (for operators' chunked rebuilds);
- * answers how many remain queued, or null when another request holds the lease.
+ * answers how many remain queued (plus one while group sums still await their re-sum), or null
+ * when another request holds the lease.
  */
-export async function settleSome(env: Env, maxFunds: number): Promise<number | null> {
+export async function settleSome(
+  env: Env,
+  maxFunds: number,
+  timings = new Timings(),
+): Promise<number | null> {
   const expiry = await acquireLease(env.DB);
   if (expiry === null) return null;
   const lease = { expiry };
   try {
-    await drainQueue(env, lease, maxFunds);
+    await drainQueue(env, lease, maxFunds, timings);
   } finally {
     await releaseLease(env.DB, lease);
   }
-  return (await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue").first<number>("n")) ?? 0;
+  const left = await env.DB.prepare(
+    `SELECT (SELECT COUNT(*) FROM recompute_queue)
+       + ((SELECT value FROM meta WHERE key = 'aggregates_stale_from') <> '') AS n`,
+  ).first<number>("n");
+  return left ?? 0;
 }
 
 async function releaseLease(db: D1Database, lease: { expiry: number }): Promise<void> {
@@ -45,18 +64,15 @@ async function releaseLease(db: D1Database, lease: { expiry: number }): Promise<
     .run();
 }
 
-export async function settleDerived(env: Env): Promise<void> {
+export async function settleDerived(env: Env, timings = new Timings()): Promise<void> {
   const deadline = Date.now() + WAIT_LIMIT_MS;
   for (;;) {
-    const pending = await env.DB.prepare(
-      "SELECT EXISTS (SELECT 1 FROM recompute_queue) AS pending",
-    ).first<number>("pending");
-    if (!pending) return;
+    if (!(await readFreshness(env.DB)).pending) return;
     const expiry = await acquireLease(env.DB);
     if (expiry !== null) {
       const lease = { expiry };
       try {
-        await drainQueue(env, lease);
+        await drainQueue(env, lease, Number.POSITIVE_INFINITY, timings);
       } finally {
         await releaseLease(env.DB, lease);
       }
@@ -104,63 +120,177 @@ async function drainQueue(
   env: Env,
   lease: { expiry: number },
   maxFunds = Number.POSITIVE_INFINITY,
+  timings = new Timings(),
 ): Promise<void> {
   const db = env.DB;
   const options = { accrueFees: env.FEE_ACCRUAL !== "off" };
   const assets = await loadAssets(db);
   const prices = new Map<string, ReadonlyMap<string, bigint>>();
-  for (let budget = maxFunds; budget > 0; budget -= FUNDS_PER_ROUND) {
-    const reportDate = await extendToReportDate(db);
-    const { results: entries } = await db
-      .prepare("SELECT fund, from_date, seq FROM recompute_queue ORDER BY fund LIMIT ?")
-      .bind(FUNDS_PER_ROUND)
-      .all<QueueEntry>();
-    if (entries.length === 0) break;
-    const funds = await loadFunds(
-      db,
-      entries.map((entry) => entry.fund),
-    );
-    const touched = new Map<string, { group: Group; from: string }>();
-    const statements: D1PreparedStatement[] = [leaseGuard(db, lease)];
-    for (const entry of entries) {
-      const fund = funds.get(entry.fund);
-      const decimals = fund ? assets.get(fund.asset)?.decimals : undefined;
-      if (!fund || decimals === undefined) continue;
-      let assetPrices = prices.get(fund.asset);
-      if (!assetPrices) {
-        assetPrices = await loadAssetPrices(db, fund.asset);
-        prices.set(fund.asset, assetPrices);
-      }
-      const job = { fund, decimals, prices: assetPrices, changedFrom: entry.from_date, reportDate, options };
-      const result = await recomputeFundStatements(db, job);
-      statements.push(...result.statements);
-      for (const group of groupsOf(fund)) {
-        const seen = touched.get(groupId(group));
-        if (!seen || result.from < seen.from) touched.set(groupId(group), { group, from: result.from });
-      }
+  let budget = maxFunds;
+  for (;;) {
+    for (; budget > 0; budget -= FUNDS_PER_ROUND) {
+      const round = await timings.time("funds", () => recomputeRound(env, lease, assets, prices, options));
+      if (!round) break;
     }
-    for (const { group, from } of touched.values())
-      statements.push(...refreshGroupStatements(db, group, from));
-    for (const entry of entries) {
-      statements.push(
-        db.prepare("DELETE FROM recompute_queue WHERE fund = ? AND seq = ?").bind(entry.fund, entry.seq),
-      );
-    }
-    const renewed = Date.now() + LEASE_MS;
-    statements.push(
-      db
-        .prepare("UPDATE meta SET value = ? WHERE key = 'recompute_lease' AND value = ?")
-        .bind(String(renewed), String(lease.expiry)),
-    );
-    await db.batch(statements);
-    lease.expiry = renewed;
+    if (await queued(db)) return;
+    // A fund queued while the sums were re-summed goes round again before anything is published.
+    const resummed = await timings.time("sums", () => resumStaleGroupSums(db, lease));
+    if (resummed === "queued") continue;
+    // Only a re-sum can follow a fund out of its group (a difference never changes groups).
+    if (resummed === "resummed") await timings.time("sums", () => refreshStaleGroups(db));
+    break;
   }
-  const left = await db
-    .prepare("SELECT EXISTS (SELECT 1 FROM recompute_queue) AS left")
-    .first<number>("left");
-  if (left) return;
-  await refreshStaleGroups(db);
-  await publishSummary(env);
+  await timings.time("summary", () => publishSummary(env));
+}
+
+/** One round: up to FUNDS_PER_ROUND queued funds recomputed in one transaction; false when none. */
+async function recomputeRound(
+  env: Env,
+  lease: { expiry: number },
+  assets: Map<string, Asset>,
+  prices: Map<string, ReadonlyMap<string, bigint>>,
+  options: EngineOptions,
+): Promise<boolean> {
+  const db = env.DB;
+  const reportDate = await extendToReportDate(db);
+  const { entries, bulk } = await nextRound(db);
+  if (entries.length === 0) return false;
+  const funds = await loadFunds(
+    db,
+    entries.map((entry) => entry.fund),
+  );
+  const statements: D1PreparedStatement[] = [leaseGuard(db, lease)];
+  for (const entry of entries) {
+    const fund = funds.get(entry.fund);
+    const decimals = fund ? assets.get(fund.asset)?.decimals : undefined;
+    if (!fund || decimals === undefined) continue;
+    let assetPrices = prices.get(fund.asset);
+    if (!assetPrices) {
+      assetPrices = await loadAssetPrices(db, fund.asset);
+      prices.set(fund.asset, assetPrices);
+    }
+    const job = { fund, decimals, prices: assetPrices, changedFrom: entry.from_date, reportDate, options };
+    statements.push(...withGroupSums(db, fund, await recomputeFundStatements(db, job), bulk));
+  }
+  if (!bulk) statements.push(dropEmptyDaysStatement(db));
+  for (const entry of entries) {
+    statements.push(
+      db.prepare("DELETE FROM recompute_queue WHERE fund = ? AND seq = ?").bind(entry.fund, entry.seq),
+    );
+  }
+  const renewed = Date.now() + LEASE_MS;
+  statements.push(
+    db
+      .prepare("UPDATE meta SET value = ? WHERE key = 'recompute_lease' AND value = ?")
+      .bind(String(renewed), String(lease.expiry)),
+  );
+  await db.batch(statements);
+  lease.expiry = renewed;
+  return true;
+}
+
+/**
+ * The next funds to recompute, and whether their groups are re-summed in bulk afterwards rather than
+ * corrected by difference: when more funds are queued than one round takes (a backfill, a rebuild,
+ * a new report date), one re-sum at the end is far cheaper than a difference per fund; and once the
+ * sums are marked stale (a fund changed groups), differences would only be overwritten.
+ */
+async function nextRound(db: D1Database): Promise<{ entries: QueueEntry[]; bulk: boolean }> {
+  const { results } = await db
+    .prepare(
+      `SELECT fund, from_date, seq, (SELECT COUNT(*) FROM recompute_queue) AS queued,
+         (SELECT value FROM meta WHERE key = 'aggregates_stale_from') AS stale
+       FROM recompute_queue ORDER BY fund LIMIT ?`,
+    )
+    .bind(FUNDS_PER_ROUND)
+    .all<QueueEntry & { queued: number; stale: string }>();
+  const first = results[0];
+  return {
+    entries: results,
+    bulk: first !== undefined && (first.stale !== "" || first.queued > FUNDS_PER_ROUND),
+  };
+}
+
+function withGroupSums(
+  db: D1Database,
+  fund: Fund,
+  rewrite: FundRewrite,
+  bulk: boolean,
+): D1PreparedStatement[] {
+  const { replaced, statements } = rewrite;
+  if (!replaced) return statements;
+  if (bulk) return [markStaleStatement(db, fund.ticker, replaced, rewrite.firstNewDay), ...statements];
+  const groups = groupsOf(fund);
+  return [
+    fundDifferenceStatement(db, fund.ticker, groups, replaced, -1),
+    ...statements,
+    fundDifferenceStatement(db, fund.ticker, groups, replaced, 1),
+  ];
+}
+
+async function queued(db: D1Database): Promise<boolean> {
+  return (
+    (await db.prepare("SELECT EXISTS (SELECT 1 FROM recompute_queue) AS left").first<number>("left")) === 1
+  );
+}
+
+/** Fund rows per re-sum statement: bounds each statement's time and memory in D1. */
+const FUND_ROWS_PER_SLICE = 500_000;
+
+/**
+ * Re-sums every group from the stale mark on, one date slice per transaction, moving the mark past
+ * each slice so a crash resumes where it stopped. "queued" when a fund was queued meanwhile (its
+ * rows must be recomputed first); "current" when nothing was stale.
+ */
+async function resumStaleGroupSums(
+  db: D1Database,
+  lease: { expiry: number },
+): Promise<"queued" | "current" | "resummed"> {
+  let outcome: "current" | "resummed" = "current";
+  for (;;) {
+    const mark = await db
+      .prepare(
+        `SELECT (SELECT value FROM meta WHERE key = 'aggregates_stale_from') AS stale,
+           EXISTS (SELECT 1 FROM recompute_queue) AS queued`,
+      )
+      .first<{ stale: string; queued: number }>();
+    if (!mark || mark.queued) return "queued";
+    if (mark.stale === "") return outcome;
+    outcome = "resummed";
+    const state = await db
+      .prepare(
+        `SELECT ?1 AS stale, (SELECT COUNT(*) FROM funds) AS funds,
+           (SELECT MIN((SELECT date FROM fund_days WHERE fund = f.ticker ORDER BY date LIMIT 1)) FROM funds f) AS first,
+           (SELECT MAX((SELECT date FROM fund_days WHERE fund = f.ticker ORDER BY date DESC LIMIT 1)) FROM funds f)
+             AS last`,
+      )
+      .bind(mark.stale)
+      .first<{ stale: string; funds: number; first: string | null; last: string | null }>();
+    if (!state) return "queued";
+    const days = Math.min(3660, Math.max(31, Math.floor(FUND_ROWS_PER_SLICE / Math.max(1, state.funds))));
+    const bounds = sliceBounds(state.stale, state.first, state.last, days);
+    for (const [index, from] of bounds.slice(0, -1).entries()) {
+      const to = bounds[index + 1] as string;
+      const next = index + 2 < bounds.length ? to : "";
+      await db.batch([
+        leaseGuard(db, lease),
+        ...resumSliceStatements(db, from, to),
+        db
+          .prepare("UPDATE meta SET value = ?2 WHERE key = 'aggregates_stale_from' AND value = ?1")
+          .bind(from, next),
+      ]);
+    }
+  }
+}
+
+/** [stale, …, "9999-12-31"]: slices of `days` over the fund rows, the first and last open-ended. */
+function sliceBounds(stale: string, first: string | null, last: string | null, days: number): string[] {
+  const bounds = [stale];
+  if (first === null || last === null) return [...bounds, "9999-12-31"];
+  for (let day = addDays(stale > first ? stale : first, days); day <= last; day = addDays(day, days)) {
+    bounds.push(day);
+  }
+  return [...bounds, "9999-12-31"];
 }
 
 /**
@@ -170,7 +300,9 @@ async function drainQueue(
 async function extendToReportDate(db: D1Database): Promise<string | null> {
   const row = await db
     .prepare(
-      "SELECT (SELECT MAX(date) FROM flows) AS latest, (SELECT value FROM meta WHERE key = 'report_date') AS stored",
+      `SELECT (SELECT MAX((SELECT date FROM flows WHERE fund = f.ticker ORDER BY date DESC LIMIT 1)) FROM funds f)
+           AS latest,
+         (SELECT value FROM meta WHERE key = 'report_date') AS stored`,
     )
     .first<{ latest: string | null; stored: string }>();
   const latest = row?.latest ?? null;

@@ -22,7 +22,11 @@ export async function fundDaily(env: Env, ticker: string, query: DailyQuery): Pr
   const decimals = (await loadAssets(env.DB)).get(fund.asset)?.decimals ?? 8;
   const prices = await loadAssetPrices(env.DB, fund.asset, asOf);
   const ledger = await loadFundLedger(env.DB, fund, decimals, prices, asOf);
-  const reportDate = await env.DB.prepare("SELECT MAX(date) AS date FROM flows WHERE recorded_at <= ?")
+  // The report date as known then: each fund's latest flow recorded by then, found walking back its key.
+  const reportDate = await env.DB.prepare(
+    `SELECT MAX((SELECT date FROM flows t WHERE t.fund = f.ticker AND t.recorded_at <= ?1
+       ORDER BY t.date DESC LIMIT 1)) AS date FROM funds f`,
+  )
     .bind(asOf)
     .first<string | null>("date");
   if (!reportDate) return [];

@@ -92,5 +92,5 @@ function eventRow(
 events.openapi(
   batchRoute("/events", "Submit corporate actions (transfers, delistings)", EventsBody, "events:write"),
   (c) => handleBatch(c, EVENTS),
-  (result, c) => (result.success ? undefined : handleBatch(c, EVENTS)),
+  (result, c) => (result.success ? undefined : handleBatch(c, EVENTS, result)),
 );

@@ -61,7 +61,7 @@ function signsDisagree(usd: string, units: string): boolean {
 flows.openapi(
   batchRoute("/flows", "Submit daily net flows", FlowsBody, "flows:write"),
   (c) => handleBatch(c, FLOWS),
-  (result, c) => (result.success ? undefined : handleBatch(c, FLOWS)),
+  (result, c) => (result.success ? undefined : handleBatch(c, FLOWS, result)),
 );
 
 const getFlows = createRoute({

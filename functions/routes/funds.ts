@@ -50,14 +50,16 @@ funds.openapi(putFund, async (c) => {
   }
   const errors = new BatchErrors();
   if (!(await loadAssets(c.env.DB)).has(input.asset)) errors.add("/asset", `unknown asset ${input.asset}`);
+  const listedInRange = input.listed_on >= CALENDAR_FIRST_DAY && input.listed_on <= CALENDAR_LAST_DAY;
+  if (!listedInRange) {
+    errors.add("/listed_on", `outside the trading calendars (${CALENDAR_FIRST_DAY} to ${CALENDAR_LAST_DAY})`);
+  }
   if (!isSupportedExchange(input.exchange)) {
     errors.add(
       "/exchange",
       `no trading calendar for ${input.exchange}; supported: ${SUPPORTED_EXCHANGES.join(", ")}`,
     );
-  } else if (input.listed_on < CALENDAR_FIRST_DAY || input.listed_on > CALENDAR_LAST_DAY) {
-    errors.add("/listed_on", `outside the trading calendars (${CALENDAR_FIRST_DAY} to ${CALENDAR_LAST_DAY})`);
-  } else {
+  } else if (listedInRange) {
     const closed = closureReason(input.exchange, input.listed_on);
     if (closed) errors.add("/listed_on", `${input.exchange} was closed on ${input.listed_on} (${closed})`);
   }

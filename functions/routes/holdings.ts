@@ -51,5 +51,5 @@ const HOLDINGS: BatchSpec<typeof HoldingInput> = {
 holdings.openapi(
   batchRoute("/holdings", "Submit coins held at the end of a day", HoldingsBody, "holdings:write"),
   (c) => handleBatch(c, HOLDINGS),
-  (result, c) => (result.success ? undefined : handleBatch(c, HOLDINGS)),
+  (result, c) => (result.success ? undefined : handleBatch(c, HOLDINGS, result)),
 );

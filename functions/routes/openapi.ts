@@ -35,6 +35,14 @@ export const WriteQuery = z.object({
     .enum(["true", "false"])
     .optional()
     .openapi({ description: "Validate and count without storing." }),
+  recompute: z
+    .enum(["now", "defer"])
+    .optional()
+    .openapi({
+      description:
+        "defer (admin tokens, for bulk loads): store and queue the recompute without running it; " +
+        "POST /v1/admin/settle (or any read) brings the derived figures up to date.",
+    }),
 });
 
 export const ListFormat = z.enum(["json", "csv"]).optional().openapi({ description: "csv for a CSV table" });

@@ -5,7 +5,13 @@ import type { AppEnv } from "../auth.ts";
 import { loadAssets } from "../db/reference.ts";
 import { type BatchSpec, handleBatch } from "../ledger/batch.ts";
 import { PRICE_KIND } from "../ledger/kinds.ts";
-import { checkNotFuture, decimalText, MAX_ABS_USD, todayReference } from "../ledger/validate.ts";
+import {
+  checkCalendarRange,
+  checkNotFuture,
+  decimalText,
+  MAX_ABS_USD,
+  todayReference,
+} from "../ledger/validate.ts";
 import { batchRoute } from "./openapi.ts";
 
 export const prices = new OpenAPIHono<AppEnv>();
@@ -21,6 +27,7 @@ const PRICES: BatchSpec<typeof PriceInput> = {
     return prices.map(({ row: price, at }) => {
       if (!reference.assets.has(price.asset)) errors.add(`${at}/asset`, `unknown asset ${price.asset}`);
       checkNotFuture(errors, `${at}/date`, price.date, reference.today);
+      checkCalendarRange(errors, `${at}/date`, price.date);
       const closeUsd = decimalText(errors, `${at}/close_usd`, price.close_usd, PRICE_SCALE, {
         max: MAX_ABS_USD,
         positive: true,
@@ -41,5 +48,5 @@ const PRICES: BatchSpec<typeof PriceInput> = {
 prices.openapi(
   batchRoute("/prices", "Submit daily USD closes", PricesBody, "prices:write"),
   (c) => handleBatch(c, PRICES),
-  (result, c) => (result.success ? undefined : handleBatch(c, PRICES)),
+  (result, c) => (result.success ? undefined : handleBatch(c, PRICES, result)),
 );

@@ -6,7 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type ImportOptions, MAX_BATCH } from "./run.ts";
 
-export const USAGE = `Usage: npm run import -- <file...> [--api URL] [--token T] [--dry-run] [--batch 5000] [--asset BTC]
+export const USAGE = `Usage: npm run import -- <file...> [--api URL] [--token T] [--dry-run] [--batch 5000] [--asset BTC] [--bulk]
 
 Imports CSV files into the aumflow API: Farside's flow table, or long files of funds, prices,
 flows, holdings or events (the kind is read from the header). Funds are written first, then
@@ -16,7 +16,9 @@ prices, holdings, events and flows, whatever the order of the files.
   --token T     bearer token (default: $AUMFLOW_TOKEN, or ADMIN_TOKEN= in ./.dev.vars)
   --dry-run     validate every batch on the API without storing anything
   --batch N     rows per request, 1 to ${MAX_BATCH} (default 5000)
-  --asset SYM   asset of date,close_usd price files not named like btc-usd-*.csv`;
+  --asset SYM   asset of date,close_usd price files not named like btc-usd-*.csv
+  --bulk        a large load with an admin token: funds in batches, the recompute deferred
+                and settled once at the end in chunks (see README, Scale)`;
 
 export type CliCommand = { help: true } | ({ help: false } & ImportOptions);
 
@@ -55,6 +57,7 @@ export function parseImportArgs(
     dryRun: values["dry-run"] ?? false,
     batchSize,
     ...(values.asset && { asset: values.asset.toUpperCase() }),
+    ...(values.bulk && { bulk: true }),
   };
 }
 
@@ -68,6 +71,7 @@ function parseCliArgs(argv: readonly string[]) {
       "dry-run": { type: "boolean" },
       batch: { type: "string" },
       asset: { type: "string" },
+      bulk: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -52,6 +52,9 @@ interface CsvRecord {
   line: number;
 }
 
+/** Characters up to the next delimiter, line end or quote (which the loop then judges). */
+const UNQUOTED_RUN = /[^,\r\n"]*/y;
+
 function readRecords(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
   let cells: string[] = [];
@@ -89,8 +92,12 @@ function readRecords(text: string): CsvRecord[] {
       line++;
       recordLine = line;
     } else {
-      cell += char;
-      i++;
+      // The rest of an unquoted cell in one slice: character by character, a file of millions of
+      // rows made millions of short-lived strings (most of a bulk import's parse time).
+      UNQUOTED_RUN.lastIndex = i;
+      UNQUOTED_RUN.exec(text);
+      cell += text.slice(i, UNQUOTED_RUN.lastIndex);
+      i = UNQUOTED_RUN.lastIndex;
     }
   }
   if (cell !== "" || cells.length > 0) endRecord();

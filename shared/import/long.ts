@@ -38,10 +38,9 @@ export function readImportFile(text: string, fileName: string, options: ReadOpti
     const { flows, warnings } = parseFarside(text);
     return { kind: "flows", rows: flows, warnings };
   }
-  const rows = table.rows.map((cells, index) => {
-    const where = (column: string) => `${fileName} line ${table.lines[index]}, column ${column}`;
-    return new Cells(table.header, cells, where);
-  });
+  // One column index for the file and no closure per row: a bulk file has millions of rows.
+  const columns = new Map(table.header.map((name, index) => [name, index]));
+  const rows = table.rows.map((cells, index) => new Cells(columns, cells, fileName, table.lines[index] ?? 0));
   const warnings = table.joinedLines.map(
     (line) => `${fileName} line ${line}: unquoted commas in ${table.header.at(-1)} were kept as part of it`,
   );
@@ -131,14 +130,25 @@ function readEvent(cell: Cells) {
 
 /** One row's cells by column name, with checks that name the file, line and column on failure. */
 class Cells {
-  readonly header: readonly string[];
+  readonly columns: ReadonlyMap<string, number>;
   readonly cells: readonly string[];
-  readonly where: (column: string) => string;
+  readonly fileName: string;
+  readonly line: number;
 
-  constructor(header: readonly string[], cells: readonly string[], where: (column: string) => string) {
-    this.header = header;
+  constructor(
+    columns: ReadonlyMap<string, number>,
+    cells: readonly string[],
+    fileName: string,
+    line: number,
+  ) {
+    this.columns = columns;
     this.cells = cells;
-    this.where = where;
+    this.fileName = fileName;
+    this.line = line;
+  }
+
+  where(column: string): string {
+    return `${this.fileName} line ${this.line}, column ${column}`;
   }
 
   fail(column: string, problem: string): never {
@@ -147,8 +157,8 @@ class Cells {
   }
 
   optional(column: string): string | undefined {
-    const index = this.header.indexOf(column);
-    const value = index < 0 ? "" : (this.cells[index] ?? "").trim();
+    const index = this.columns.get(column);
+    const value = index === undefined ? "" : (this.cells[index] ?? "").trim();
     return value === "" ? undefined : value;
   }
 

@@ -1,5 +1,6 @@
-// Which requests an import makes, in which order: funds first (one PUT each), then prices, holdings,
-// events and flows in batches, because each kind refers to the ones before it.
+// Which requests an import makes, in which order: funds first (one PUT each, or batches of
+// POST /v1/funds for a bulk load), then prices, holdings, events and flows in batches, because each
+// kind refers to the ones before it.
 import type { ParsedFile } from "./types.ts";
 
 export type WriteKind = ParsedFile["kind"];
@@ -22,16 +23,23 @@ export function planImport(
   files: readonly { file: string; data: ParsedFile }[],
   batchSize: number,
   query = "",
+  options: { fundsInBatches?: boolean } = {},
 ): ImportStep[] {
   return WRITE_ORDER.flatMap((kind) =>
     files
       .filter(({ data }) => data.kind === kind)
-      .flatMap(({ file, data }) => planFile(file, data, batchSize, query)),
+      .flatMap(({ file, data }) => planFile(file, data, batchSize, query, options.fundsInBatches ?? false)),
   );
 }
 
-function planFile(file: string, data: ParsedFile, batchSize: number, query: string): ImportStep[] {
-  if (data.kind === "funds") {
+function planFile(
+  file: string,
+  data: ParsedFile,
+  batchSize: number,
+  query: string,
+  fundsInBatches: boolean,
+): ImportStep[] {
+  if (data.kind === "funds" && !fundsInBatches) {
     return data.rows.map((fund, offset) => {
       const { ticker, ...metadata } = fund;
       const path = `/v1/funds/${encodeURIComponent(ticker)}${query}`;

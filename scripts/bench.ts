@@ -1,0 +1,140 @@
+// `npm run bench [-- --quick] [--only engine,ingest,backfill,site,restatement,reads]`: aumflow's speed,
+// measured in one run on this machine, each figure beside a baseline measured in the same run:
+// the engine, ingest through the API against bare SQLite, a bulk backfill of a synthetic universe,
+// the site built from it, a restatement against a full recompute, and reads under load against
+// /v1/health. Prints a table and writes bench/results/latest.json. --quick: a small universe, under a
+// minute. Every server is a fresh `wrangler dev` on an empty temporary --persist-to.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { benchBackfill } from "./bench/backfill.ts";
+import { benchEngine } from "./bench/engine.ts";
+import { benchIngest } from "./bench/ingest.ts";
+import { benchReads } from "./bench/reads.ts";
+import { aimsOf, type BenchResult, formatResult, machine, type Stage } from "./bench/report.ts";
+import { benchRestatement } from "./bench/restatement.ts";
+import { type BenchServer, startBenchServer } from "./bench/server.ts";
+import { benchSite } from "./bench/site.ts";
+import { FULL_UNIVERSE, QUICK_UNIVERSE, writeUniverse } from "./bench/universe.ts";
+
+const STAGES = ["engine", "ingest", "backfill", "site", "restatement", "reads"] as const;
+type StageName = (typeof STAGES)[number];
+
+const root = path.resolve(import.meta.dirname, "..");
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+});
+const quick = values.quick ?? false;
+const only = new Set((values.only ?? STAGES.join(",")).split(",") as StageName[]);
+const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+const result: BenchResult = {
+  mode: quick ? "quick" : "full",
+  startedAt: new Date().toISOString(),
+  seconds: 0,
+  machine: machine(),
+  universe: null,
+  engine: { skipped: "not selected" },
+  ingest: { skipped: "not selected" },
+  backfill: { skipped: "not selected" },
+  restatement: { skipped: "not selected" },
+  reads: { skipped: "not selected" },
+  site: { skipped: "not selected" },
+  aims: [],
+};
+
+async function stage<T>(name: StageName, run: () => Promise<T>): Promise<Stage<T>> {
+  if (!only.has(name)) return { skipped: "not selected" };
+  say(`${name}…`);
+  const started = performance.now();
+  try {
+    const figures = await run();
+    say(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return figures;
+  } catch (error) {
+    say(`${name} failed: ${(error as Error).stack ?? error}`);
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+const started = performance.now();
+const work = mkdtempSync(path.join(os.tmpdir(), "aumflow-bench-"));
+const servers: BenchServer[] = [];
+const stopAll = async () => {
+  await Promise.all(servers.map((server) => server.dispose().catch(() => undefined)));
+  rmSync(work, { recursive: true, force: true });
+};
+process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
+
+try {
+  result.engine = await stage("engine", () => benchEngine({ quick }));
+
+  say("writing the synthetic universe");
+  const universe = writeUniverse(quick ? QUICK_UNIVERSE : FULL_UNIVERSE, path.join(work, "universe"));
+  const { funds, years, rows, firstDay, lastDay } = universe;
+  result.universe = { funds, years, rows, firstDay, lastDay };
+  // Ingest posts a smaller set one batch at a time with the recompute after each, as a provider would.
+  const ingestUniverse = quick
+    ? universe
+    : writeUniverse({ funds: 100, years: 2 }, path.join(work, "ingest"));
+
+  const needsLoaded = ["backfill", "site", "restatement", "reads"].some((name) =>
+    only.has(name as StageName),
+  );
+  // One at a time: two `wrangler d1 migrations apply` side by side once hung the bench for good.
+  const start = async () => {
+    say("starting a fresh local Worker (wrangler dev, empty D1 and KV)");
+    const server = await withTimeout(startBenchServer(), 120_000, "starting wrangler dev");
+    servers.push(server);
+    return server;
+  };
+  if (only.has("ingest")) {
+    const ingestServer = await start();
+    result.ingest = await stage("ingest", () =>
+      benchIngest(ingestUniverse, ingestServer, quick ? 1000 : 5000),
+    );
+    await ingestServer.dispose();
+  }
+  const loadedServer = needsLoaded ? await start() : null;
+  if (loadedServer) {
+    // Later stages read the backfilled universe: without it they have nothing to measure.
+    result.backfill = await stage("backfill", () => benchBackfill(universe, loadedServer, say));
+    if ("error" in result.backfill) throw new Error(`backfill failed: ${result.backfill.error}`);
+    result.site = await stage("site", () => benchSite(root, loadedServer.url));
+    result.restatement = await stage("restatement", () => benchRestatement(loadedServer, universe));
+    result.reads = await stage("reads", () =>
+      benchReads(loadedServer.url, {
+        ticker: universe.tickers[Math.floor(universe.tickers.length / 3)] as string,
+        lastDay: universe.lastDay,
+        seconds: quick ? 5 : 10,
+        healthTwice: !quick,
+      }),
+    );
+  }
+} catch (error) {
+  say(`stopped: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}
+
+result.seconds = (performance.now() - started) / 1000;
+result.machine.loadAverage.end = os.loadavg()[0] ?? 0;
+result.aims = aimsOf(result);
+const failed = STAGES.filter((name) => "error" in result[name]);
+if (failed.length > 0) process.exitCode = 1;
+mkdirSync(path.join(root, "bench/results"), { recursive: true });
+writeFileSync(path.join(root, "bench/results/latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`${formatResult(result)}\n`);
+process.stdout.write(
+  `written to bench/results/latest.json${failed.length ? `; failed: ${failed.join(", ")}` : ""}\n`,
+);

@@ -1,0 +1,110 @@
+// Restatement: one flow restated in the middle of the loaded history, timed from the request to the
+// read that shows the new AUM, against a full recompute of the same data (POST /v1/admin/recompute,
+// then /v1/admin/settle until nothing remains). Also checks that both paths give the same numbers.
+import { tradingDays } from "../../shared/calendar.ts";
+import { adminPost, type BenchServer } from "./server.ts";
+import type { Universe } from "./universe.ts";
+
+export interface RestatementFigures {
+  samples: { fund: string; date: string; ms: number; server: string }[];
+  medianMs: number;
+  maxMs: number;
+  fullRecomputeMs: number;
+  settleCalls: number;
+  /** The median restatement as a share of the full recompute. Aim: under 1%. */
+  ratio: number;
+  /** The restated funds' rows, the total's daily aggregates and the summary are identical after the rebuild. */
+  matchesFullRecompute: boolean;
+}
+
+interface DailyRow {
+  date: string;
+  aum_usd: string;
+}
+
+const SAMPLES = 5;
+
+async function getJson<T>(server: BenchServer, path: string): Promise<T> {
+  const response = await fetch(`${server.url}${path}`);
+  if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** Restates the fund's flow on `date` by +1,000,000.00 and reads until the day's AUM has moved. */
+async function restateOnce(server: BenchServer, fund: string, date: string) {
+  const daily = `/v1/funds/${fund}/daily?from=${date}&to=${date}`;
+  const [flow] = (
+    await getJson<{ flows: { net_flow_usd: string; source: string }[] }>(
+      server,
+      `/v1/flows?fund=${fund}&from=${date}&to=${date}`,
+    )
+  ).flows;
+  if (!flow) throw new Error(`no flow of ${fund} on ${date} to restate`);
+  const [before] = (await getJson<{ rows: DailyRow[] }>(server, daily)).rows;
+  const restated = (Number(flow.net_flow_usd) + 1_000_000).toFixed(2);
+  const started = performance.now();
+  const response = await fetch(`${server.url}/v1/flows`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${server.token}`,
+      "content-type": "application/json",
+      "idempotency-key": `bench-restate-${fund}-${date}-${Date.now()}`,
+    },
+    body: JSON.stringify({ flows: [{ fund, date, net_flow_usd: restated, source: flow.source }] }),
+  });
+  const answer = (await response.json()) as { restated?: number };
+  if (!response.ok || answer.restated !== 1)
+    throw new Error(`restatement refused: ${JSON.stringify(answer)}`);
+  const [after] = (await getJson<{ rows: DailyRow[] }>(server, daily)).rows;
+  const ms = performance.now() - started;
+  if (!after || after.aum_usd === before?.aum_usd)
+    throw new Error(`the read after the write still shows the old AUM`);
+  return { fund, date, ms, server: response.headers.get("server-timing") ?? "" };
+}
+
+async function snapshot(server: BenchServer, funds: string[]) {
+  const rows = await Promise.all(funds.map((fund) => getJson(server, `/v1/funds/${fund}/daily`)));
+  const total = await getJson(server, "/v1/aggregate?by=total&period=day");
+  const summary = await getJson<Record<string, unknown>>(server, "/v1/summary");
+  return JSON.stringify({ rows, total, summary: { ...summary, data_version: 0 } });
+}
+
+async function fullRecompute(server: BenchServer): Promise<{ ms: number; calls: number }> {
+  const started = performance.now();
+  await adminPost(server, "/v1/admin/recompute");
+  for (let calls = 1; ; calls++) {
+    const { remaining } = await adminPost<{ remaining: number | null }>(
+      server,
+      "/v1/admin/settle?max_funds=50",
+    );
+    if (remaining === 0) return { ms: performance.now() - started, calls };
+    if (remaining === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function benchRestatement(server: BenchServer, universe: Universe): Promise<RestatementFigures> {
+  const sessions = tradingDays("XNYS", universe.firstDay, universe.lastDay);
+  const samples = [];
+  for (let n = 0; n < SAMPLES; n++) {
+    // Funds spread over the universe, dates around the middle of the history (every fund is listed
+    // by then: late listings happen in the first half).
+    const fund = universe.tickers[Math.floor(((n + 0.5) * universe.tickers.length) / SAMPLES)] as string;
+    const date = sessions[Math.floor(sessions.length / 2) + n * 7] as string;
+    samples.push(await restateOnce(server, fund, date));
+  }
+  const funds = samples.map((sample) => sample.fund);
+  const incremental = await snapshot(server, funds);
+  const full = await fullRecompute(server);
+  const rebuilt = await snapshot(server, funds);
+  const sorted = samples.map((sample) => sample.ms).sort((a, b) => a - b);
+  const medianMs = sorted[Math.floor(sorted.length / 2)] as number;
+  return {
+    samples,
+    medianMs,
+    maxMs: sorted.at(-1) as number,
+    fullRecomputeMs: full.ms,
+    settleCalls: full.calls,
+    ratio: medianMs / full.ms,
+    matchesFullRecompute: incremental === rebuilt,
+  };
+}

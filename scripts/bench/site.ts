@@ -1,0 +1,113 @@
+// Site: the report site built from the loaded universe's API, in pages per second, against the same
+// number of minimal Astro pages built in the same run, and the largest page compressed.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { brotliCompressSync, gzipSync } from "node:zlib";
+
+export interface SiteFigures {
+  pages: number;
+  seconds: number;
+  pagesPerSecond: number;
+  baselinePagesPerSecond: number;
+  /** The site's rate as a share of the minimal pages'. Aim: 0.5 or more. */
+  ratio: number;
+  largestPage: { path: string; bytes: number; gzipBytes: number; brotliBytes: number };
+}
+
+export type SiteOutcome = { skipped: string } | SiteFigures;
+
+type BuildSite = (options: {
+  api?: string;
+  outDir?: string;
+  quiet?: boolean;
+}) => Promise<{ pages: number; seconds: number; outDir: string }>;
+
+/** The site build another part of the repo provides, if it is there yet. */
+async function findBuildSite(root: string): Promise<BuildSite | null> {
+  const file = path.join(root, "scripts/build-site.ts");
+  if (!existsSync(file)) return null;
+  const module = (await import(pathToFileURL(file).href)) as { buildSite?: BuildSite };
+  return typeof module.buildSite === "function" ? module.buildSite : null;
+}
+
+function htmlFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((entry) => entry.endsWith(".html"))
+    .map((entry) => path.join(dir, entry));
+}
+
+function largestPage(dir: string): SiteFigures["largestPage"] {
+  const largest = htmlFiles(dir).reduce((best, file) =>
+    statSync(file).size > statSync(best).size ? file : best,
+  );
+  const html = readFileSync(largest);
+  return {
+    path: path.relative(dir, largest),
+    bytes: html.length,
+    gzipBytes: gzipSync(html, { level: 9 }).length,
+    brotliBytes: brotliCompressSync(html).length,
+  };
+}
+
+/** `pages` pages from one dynamic route with a heading and a paragraph each: Astro's floor. */
+async function buildMinimalPages(work: string, pages: number): Promise<number> {
+  const project = path.join(work, "minimal-astro");
+  mkdirSync(path.join(project, "src/pages"), { recursive: true });
+  writeFileSync(
+    path.join(project, "astro.config.mjs"),
+    `export default { output: "static", trailingSlash: "always", build: { format: "directory" }, devToolbar: { enabled: false } };\n`,
+  );
+  writeFileSync(
+    path.join(project, "src/pages/[page].astro"),
+    `---
+export function getStaticPaths() {
+  return Array.from({ length: ${pages} }, (_, n) => ({ params: { page: String(n) } }));
+}
+const { page } = Astro.params;
+---
+<html lang="en"><head><meta charset="utf-8"><title>Page {page}</title></head>
+<body><h1>Page {page}</h1><p>A minimal page, the baseline of the site build.</p></body></html>
+`,
+  );
+  const { build } = await import("astro");
+  const started = performance.now();
+  await build({ root: project, outDir: path.join(project, "dist"), logLevel: "error" });
+  const seconds = (performance.now() - started) / 1000;
+  const built = htmlFiles(path.join(project, "dist")).length;
+  if (built !== pages) throw new Error(`the minimal site built ${built} pages, not ${pages}`);
+  return pages / seconds;
+}
+
+/**
+ * Builds the site into a scratch directory under bench/results (inside the repo, so Astro resolves
+ * its packages from node_modules), never into site/dist, which a running `npm start` serves.
+ */
+export async function benchSite(root: string, api: string): Promise<SiteOutcome> {
+  const buildSite = await findBuildSite(root);
+  if (!buildSite) return { skipped: "no site build (scripts/build-site.ts exports no buildSite)" };
+  const work = path.join(root, "bench/results/site-work");
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  try {
+    const outDir = path.join(work, "site");
+    // The build talks on stdout; the bench keeps stdout for its table.
+    const log = console.log;
+    console.log = (...args: unknown[]) => console.error(...args);
+    const site = await buildSite({ api, outDir, quiet: true }).finally(() => {
+      console.log = log;
+    });
+    const baselinePagesPerSecond = await buildMinimalPages(work, site.pages);
+    const pagesPerSecond = site.pages / site.seconds;
+    return {
+      pages: site.pages,
+      seconds: site.seconds,
+      pagesPerSecond,
+      baselinePagesPerSecond,
+      ratio: pagesPerSecond / baselinePagesPerSecond,
+      largestPage: largestPage(outDir),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
