@@ -1,10 +1,10 @@
 // A fresh local product for one bench stage: an empty D1 and KV in a temporary --persist-to
 // directory, the migrations applied, `wrangler dev` on a free port with a known admin token.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../lib/local-server.ts";
+import { freePort } from "../lib/processes.ts";
 
 export const BENCH_TOKEN = "bench-admin-token";
 
@@ -15,18 +15,6 @@ export interface BenchServer extends LocalServer {
   recentLog: () => string;
   /** Stops the server and deletes its state. */
   dispose: () => Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 export async function startBenchServer(): Promise<BenchServer> {

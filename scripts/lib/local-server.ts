@@ -1,6 +1,7 @@
 // The product on the embedded defaults: local D1 and KV (SQLite under .wrangler/state), the API and the
 // built site from one `wrangler dev`.
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { bin, run, waitForHttp } from "./processes.ts";
 
 export interface LocalServer {

@@ -1,5 +1,6 @@
 // Child processes for the command-line tools: run to completion, or keep a server running.
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 
 export function run(
   command: string,
@@ -35,3 +36,16 @@ export async function waitForHttp(url: string, timeoutMs: number, child?: ChildP
 }
 
 export const bin = (name: string) => `node_modules/.bin/${name}`;
+
+/** A TCP port free on 127.0.0.1 right now, for a server started next. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}

@@ -1,7 +1,7 @@
 // Rows as the write endpoints take them (API.md), produced by the parsers and sent by the importer.
 // Amounts stay decimal strings end to end so no value ever passes through a float.
 
-import type { FlowStatus, Vehicle } from "../domain.ts";
+import type { FlowStatus, Fund } from "../domain.ts";
 
 export interface FlowInput {
   fund: string;
@@ -12,18 +12,8 @@ export interface FlowInput {
   units?: string;
 }
 
-export interface FundInput {
-  ticker: string;
-  name: string;
-  issuer: string;
-  asset: string;
-  vehicle: Vehicle;
-  country: string;
-  exchange: string;
-  listed_on: string;
-  fee_bps: number;
-  delisted_on?: string;
-}
+/** A row of the funds CSV: the fund's metadata of shared/domain.ts, delisted_on optional. */
+export type FundInput = Omit<Fund, "delisted_on"> & { delisted_on?: string };
 
 export interface PriceInput {
   asset: string;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../../scripts/lib/local-server.ts";
-import { freePort } from "./local-product.ts";
+import { freePort } from "../../scripts/lib/processes.ts";
 
 const ADMIN = "crash-test-admin-token";
 const FUNDS = ["CRA", "CRB", "CRC"];

@@ -1,26 +1,14 @@
 // The product as `npm start` runs it, for tests: a fresh local D1/KV in a temporary directory, the
 // migrations applied, `wrangler dev` on a free port, and the demo data loaded through the importer.
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runImport } from "../../scripts/import.ts";
 import { DEMO_FILES } from "../../scripts/lib/demo.ts";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../../scripts/lib/local-server.ts";
+import { freePort } from "../../scripts/lib/processes.ts";
 
 export const TEST_ADMIN_TOKEN = "local-product-admin-token";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 export async function startProduct(
   options: { demo?: boolean } = {},
