@@ -18,11 +18,15 @@ export async function applyLocalMigrations(persistTo?: string): Promise<void> {
   });
 }
 
+/** wrangler dev serves the site from here; on a fresh clone it is not built yet, and must exist. */
+const SITE_DIR = "site/dist";
+
 export async function startLocalServer(options: {
   port: number;
   persistTo?: string;
   vars?: Record<string, string>;
 }) {
+  mkdirSync(SITE_DIR, { recursive: true });
   const persist = options.persistTo ? ["--persist-to", options.persistTo] : [];
   const vars = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child = spawn(
