@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { aggregateRows } from "../../shared/engine/aggregate-rows.ts";
+import { aggregateRowsByPeriod } from "../../shared/engine/aggregate-rows.ts";
 import type { ExportDocument } from "../../shared/export.ts";
 import type { AppEnv } from "../auth.ts";
 import { readGroupDays, seriesByGroup } from "../db/aggregates.ts";
@@ -43,13 +43,12 @@ async function buildExport(db: D1Database, version: number): Promise<ExportDocum
   ]);
   const totals = byGroup[0] ?? [];
   const series = byGroup.flatMap((days) => seriesByGroup(days));
-  const rowsFor = (period: "day" | "week" | "month" | "ytd") => aggregateRows(series, totals, period);
   return {
     data_version: version,
     generated_at: new Date().toISOString(),
     summary,
     assets: [...assets.values()],
     funds,
-    aggregates: { day: rowsFor("day"), week: rowsFor("week"), month: rowsFor("month"), ytd: rowsFor("ytd") },
+    aggregates: aggregateRowsByPeriod(series, totals, ["day", "week", "month", "ytd"]),
   };
 }

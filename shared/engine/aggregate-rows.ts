@@ -16,12 +16,32 @@ export function aggregateRows(
   period: Period,
   range: RowRange = {},
 ): AggregateRow[] {
+  return aggregateRowsByPeriod(series, totals, [period], range)[period] ?? [];
+}
+
+/** The rows of several periods from one computation of each group's indicators. */
+export function aggregateRowsByPeriod<P extends Period>(
+  series: readonly (readonly AggregateDay[])[],
+  totals: readonly AggregateDay[],
+  periods: readonly P[],
+  range: RowRange = {},
+): Record<P, AggregateRow[]> {
   const totalByDate = new Map(totals.map((day) => [day.date, day]));
-  return series.flatMap((days) => {
+  const rows = Object.fromEntries(periods.map((period) => [period, [] as AggregateRow[]])) as Record<
+    P,
+    AggregateRow[]
+  >;
+  for (const days of series) {
     const inRange = computeIndicators(days, (date) => totalByDate.get(date)).days.filter(
       ({ day }) => (!range.from || day.date >= range.from) && (!range.to || day.date <= range.to),
     );
-    if (period === "day") return inRange.map(({ day, indicators }) => toAggregateRow(day, indicators));
-    return rollup(inRange, period);
-  });
+    for (const period of periods) {
+      rows[period].push(
+        ...(period === "day"
+          ? inRange.map(({ day, indicators }) => toAggregateRow(day, indicators))
+          : rollup(inRange, period)),
+      );
+    }
+  }
+  return rows;
 }

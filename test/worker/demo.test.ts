@@ -112,4 +112,18 @@ describe("the demo data through the engine", () => {
     expect(summary.body.provisional_dates).toContain("2024-11-01");
     expect(cents(summary.body.total_aum_usd)).toBeGreaterThan(5_000_000_000_000n);
   });
+
+  it("exports the document the site is built from, every period rolled up from the same days", async () => {
+    type Row = { by: string; key: string; label: string; net_flow_usd: string | null };
+    const document = await json<{ data_version: number; aggregates: Record<string, Row[]> }>("/v1/export");
+    expect(document.status).toBe(200);
+    const total = (period: string) =>
+      document.body.aggregates[period]?.filter((row) => row.by === "total") ?? [];
+    const week = total("week").find((row) => row.label === "2024-W44");
+    const days = total("day").filter((row) => row.label >= "2024-10-28" && row.label <= "2024-11-03");
+    const summed = days.reduce((sum, row) => sum + cents(row.net_flow_usd), 0n);
+    expect(cents(week?.net_flow_usd ?? null)).toBe(summed);
+    expect(total("ytd").map((row) => row.label)).toContain("2024");
+    expect(total("month").map((row) => row.label)).toContain("2024-10");
+  });
 });
