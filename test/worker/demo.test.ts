@@ -1,22 +1,11 @@
 // The engine on the real demo data, loaded through the API as `npm start` loads it.
 import { beforeAll, describe, expect, it } from "vitest";
+import type { FundDayRow } from "../../shared/export.ts";
 import { parseFarside } from "../../shared/import/farside.ts";
 import { json } from "./api.ts";
 import { DEMO_TEXTS, loadDemo } from "./demo.ts";
 
-interface Row {
-  date: string;
-  state: string;
-  units: string;
-  aum_usd: string;
-  net_flow_usd: string | null;
-  flow_effect_usd: string | null;
-  market_effect_usd: string;
-  other_effect_usd: string;
-  fee_effect_usd: string;
-  transfer_units: string;
-  cumulative_flow_usd: string;
-}
+type Row = FundDayRow;
 
 const cents = (text: string | null) => (text === null ? 0n : BigInt(text.replace(".", "")));
 
