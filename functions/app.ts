@@ -62,7 +62,14 @@ api.use(
 api.use("*", async (c, next) => {
   if (c.req.method !== "GET" || c.req.path === "/v1/health") return next();
   const freshness = await readFreshness(c.env.DB);
-  if (freshness.pending) await settleDerived(c.env);
+  if (freshness.pending && !(await settleDerived(c.env))) {
+    throw new Problem(
+      503,
+      "Derived figures are being recomputed after a large write and will be current shortly. Retry shortly.",
+      [],
+      { "Retry-After": "2" },
+    );
+  }
   const etag = `W/"${freshness.dataVersion}-${await urlDigest(c.req.url)}"`;
   const headers = { ETag: etag, "Cache-Control": "public, max-age=0, must-revalidate" };
   if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);

@@ -10,7 +10,10 @@ export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(
-      Promise.all([forgetExpiredKeys(env.DB), settleDerived(env).then(() => requestSiteRebuild(env))]),
+      Promise.all([
+        forgetExpiredKeys(env.DB),
+        settleDerived(env).then((settled) => (settled ? requestSiteRebuild(env) : undefined)),
+      ]),
     );
   },
 } satisfies ExportedHandler<Env>;

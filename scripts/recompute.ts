@@ -1,6 +1,7 @@
 // `npm run recompute`: rebuild every derived figure from the ledger, in chunks, with progress.
 // Operators use it after changing the engine; it must give the numbers the incremental path gives.
 import { readDevVarsToken } from "./import/args.ts";
+import { SETTLE_FUNDS_PER_CALL } from "./import/run.ts";
 
 const api = (process.env.AUMFLOW_API || "http://localhost:8787").replace(/\/+$/, "");
 const token = process.env.AUMFLOW_TOKEN || readDevVarsToken(process.cwd());
@@ -20,7 +21,9 @@ const started = Date.now();
 const { funds } = await post<{ funds: number }>("/v1/admin/recompute");
 process.stderr.write(`recompute: ${funds} funds queued\n`);
 for (;;) {
-  const { remaining } = await post<{ remaining: number | null }>("/v1/admin/settle?max_funds=50");
+  const { remaining } = await post<{ remaining: number | null }>(
+    `/v1/admin/settle?max_funds=${SETTLE_FUNDS_PER_CALL}`,
+  );
   if (remaining === null) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     continue;

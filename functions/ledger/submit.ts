@@ -28,9 +28,15 @@ export async function submitBatch(c: WriteContext, kind: LedgerKind, rows: Ledge
     }),
   );
   if (dryRun) return c.json({ ...counts, dry_run: true }, 200);
-  if (!deferred) await timings.time("recompute", () => settleDerived(c.env, timings));
+  // The summary is published after the answer: GET /v1/summary rebuilds a copy older than the write.
+  const settled =
+    deferred ||
+    (await timings.time("recompute", () =>
+      settleDerived(c.env, { timings, defer: (work) => c.executionCtx.waitUntil(work) }),
+    ));
   c.header("Server-Timing", timings.header());
-  return c.json(deferred ? { ...counts, recompute_deferred: true } : counts, 200);
+  if (deferred) return c.json({ ...counts, recompute_deferred: true }, 200);
+  return c.json(settled ? counts : { ...counts, recompute_pending: true }, 200);
 }
 
 /**

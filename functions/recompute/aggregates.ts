@@ -55,27 +55,69 @@ const APPLY_DIFFERENCE = SUMMED.map((column) =>
     : `${column} = ${column} + excluded.${column}`,
 ).join(", ");
 
+/** A fund whose stored rows in `replaced` a round replaces; `groups` are the fund's groups. */
+export interface ReplacedRows {
+  fund: string;
+  replaced: ReplacedDays;
+  groups: readonly Group[];
+}
+
 /**
- * Adds (sign 1) or subtracts (sign -1) the fund's stored rows in `days` to each of its groups. Run
- * with -1 before its rows are replaced and with 1 after: the groups then hold the new sums.
+ * The rows being replaced, of every fund of a round (`replaced`), and each fund's groups
+ * (`fund_groups`): ?1 binds the funds' [fund, from, before, [[by, key], …]]. Two primary-key ranges
+ * per fund, never a scan; the groups' JSON is read once per fund, not once per row.
  */
-export function fundDifferenceStatement(
+const REPLACED = `WITH jobs AS (
+    SELECT value ->> 0 AS fund, value ->> 1 AS from_date, value ->> 2 AS before, value -> 3 AS groups
+    FROM json_each(?1)),
+  fund_groups AS MATERIALIZED (
+    SELECT j.fund, g.value ->> 0 AS by, g.value ->> 1 AS key FROM jobs j CROSS JOIN json_each(j.groups) g),
+  replaced AS (
+    SELECT d.* FROM jobs j CROSS JOIN fund_days d ON d.fund = j.fund AND d.date >= j.from_date
+    UNION ALL
+    SELECT d.* FROM jobs j CROSS JOIN fund_days d ON d.fund = j.fund AND d.date < j.before)`;
+
+function replacedParameter(funds: readonly ReplacedRows[]): string {
+  return JSON.stringify(
+    funds.map(({ fund, replaced, groups }) => [
+      fund,
+      replaced.from,
+      replaced.before,
+      groups.map((group) => [group.by, group.key]),
+    ]),
+  );
+}
+
+/**
+ * Adds (sign 1) or subtracts (sign -1) the funds' stored rows in their replaced days to each of their
+ * groups. Run with -1 before the rows are replaced and with 1 after: the groups then hold the new
+ * sums. A row's terms are computed once, then added to each of its fund's groups; rows of one group
+ * and day simply update it in turn (summing them first costs more than it saves).
+ */
+export function differenceStatement(
   db: D1Database,
-  fund: string,
-  groups: readonly Group[],
-  days: ReplacedDays,
+  funds: readonly ReplacedRows[],
   sign: 1 | -1,
 ): D1PreparedStatement {
-  const signed = CONTRIBUTIONS.map((term) => `?5 * (${term})`);
+  const signed = CONTRIBUTIONS.map((term, index) => `?2 * (${term}) AS ${SUMMED[index]}`);
   return db
     .prepare(
-      `INSERT INTO aggregate_days (group_by, group_key, date, ${SUMMED.join(", ")})
-       SELECT g.value ->> '$.by', g.value ->> '$.key', d.date, ${signed.join(", ")}
-       FROM fund_days d CROSS JOIN json_each(?4) g
-       WHERE d.fund = ?1 AND (d.date >= ?2 OR d.date < ?3)
+      `${REPLACED},
+       terms AS MATERIALIZED (SELECT d.fund, d.date, ${signed.join(", ")} FROM replaced d)
+       INSERT INTO aggregate_days (group_by, group_key, date, ${SUMMED.join(", ")})
+       SELECT g.by, g.key, t.date, ${SUMMED.map((column) => `t.${column}`).join(", ")}
+       FROM terms t CROSS JOIN fund_groups g ON g.fund = t.fund
+       WHERE true
        ON CONFLICT (group_by, group_key, date) DO UPDATE SET ${APPLY_DIFFERENCE}`,
     )
-    .bind(fund, days.from, days.before, JSON.stringify(groups), sign);
+    .bind(replacedParameter(funds), sign);
+}
+
+/** Removes the funds' stored rows in their replaced days. */
+export function deleteReplacedStatement(db: D1Database, funds: readonly ReplacedRows[]): D1PreparedStatement {
+  return db
+    .prepare(`${REPLACED} DELETE FROM fund_days WHERE (fund, date) IN (SELECT fund, date FROM replaced)`)
+    .bind(replacedParameter(funds));
 }
 
 /** Days whose last fund row was subtracted: a full re-sum would not have them. */
@@ -84,24 +126,24 @@ export function dropEmptyDaysStatement(db: D1Database): D1PreparedStatement {
 }
 
 /**
- * Marks the sums stale from the earliest day a bulk round changes: the first new row, or the first
+ * Marks the sums stale from the earliest day a bulk round changes: its first new row, or the first
  * old row it removes (read before the removal, in the same transaction).
  */
 export function markStaleStatement(
   db: D1Database,
-  fund: string,
-  days: ReplacedDays,
+  funds: readonly ReplacedRows[],
   firstNewDay: string | null,
 ): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE meta SET value = COALESCE((SELECT MIN(day) FROM (
+      `${REPLACED}
+       UPDATE meta SET value = COALESCE((SELECT MIN(day) FROM (
            SELECT NULLIF(value, '') AS day FROM meta WHERE key = 'aggregates_stale_from'
-           UNION ALL SELECT ?4
-           UNION ALL SELECT MIN(date) FROM fund_days WHERE fund = ?1 AND (date >= ?2 OR date < ?3))), '')
+           UNION ALL SELECT ?2
+           UNION ALL SELECT MIN(date) FROM replaced)), '')
        WHERE key = 'aggregates_stale_from'`,
     )
-    .bind(fund, days.from, days.before, firstNewDay);
+    .bind(replacedParameter(funds), firstNewDay);
 }
 
 const GROUP_KEYS = [

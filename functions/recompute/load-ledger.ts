@@ -1,29 +1,59 @@
-// Builds the engine's view of one fund from the ledger: for each date, the latest value of the
-// highest-ranked source; optionally only what was known at a past moment (as_of).
+// Builds the engine's view of funds from the ledger: for each date, the latest value of the
+// highest-ranked source; optionally only what was known at a past moment (as_of). A recompute that
+// resumes mid-history loads only the facts it will read, for a whole round of funds in one batch.
 import { isTradingDay } from "../../shared/calendar.ts";
 import { PRICE_SCALE, parseDecimal } from "../../shared/decimal.ts";
 import type { FlowStatus, Fund } from "../../shared/domain.ts";
 import type { FlowFact, FundLedger, HoldingsMark, TransferFact } from "../../shared/engine/types.ts";
 
+/** `since` that loads a whole history. */
+export const ALL_OF_IT = "0000-01-01";
+
 interface Ranked {
+  subject: string;
   date: string;
   rank: number;
 }
 
-/** Latest value per (date, source), ranked; ?1 = subject, ?2 = as_of or NULL. */
-function rankedLatest(table: string, subjectColumn: string, valueColumns: string): string {
-  return `SELECT t.date, ${valueColumns}, COALESCE(r.rank, 1000000) AS rank, t.source FROM ${table} t
-    LEFT JOIN source_ranks r ON r.subject = t.${subjectColumn} AND r.source = t.source
-    WHERE t.${subjectColumn} = ?1 AND t.id = (SELECT MAX(id) FROM ${table} l
-      WHERE l.${subjectColumn} = t.${subjectColumn} AND l.date = t.date AND l.source = t.source
+/**
+ * The latest value of each (subject, date, source), ranked, as of ?2 (an ISO timestamp, or NULL for
+ * now). ?1 is a JSON array of [subject, since] pairs: each subject's dates from `since` on, plus its
+ * first date, which says where its history starts (all a roll resumed on `since` reads).
+ */
+function rankedLatest(table: string, subjectColumn: string, valueColumns: readonly string[]): string {
+  const rows = (dates: string) =>
+    `SELECT t.id, t.${subjectColumn} AS subject, t.date, t.source, ${valueColumns.map((column) => `t.${column}`).join(", ")}
+     FROM json_each(?1) w CROSS JOIN ${table} t ON t.${subjectColumn} = w.value ->> 0 AND ${dates}`;
+  return `SELECT c.subject, c.date, ${valueColumns.map((column) => `c.${column}`).join(", ")},
+      COALESCE(r.rank, 1000000) AS rank, c.source
+    FROM (${rows("t.date >= w.value ->> 1")}
+      UNION ALL
+      ${rows(`t.date < w.value ->> 1
+        AND t.date = (SELECT MIN(date) FROM ${table} m WHERE m.${subjectColumn} = w.value ->> 0)`)}) c
+    LEFT JOIN source_ranks r ON r.subject = c.subject AND r.source = c.source
+    WHERE c.id = (SELECT MAX(id) FROM ${table} l
+      WHERE l.${subjectColumn} = c.subject AND l.date = c.date AND l.source = c.source
         AND (?2 IS NULL OR l.recorded_at <= ?2))
-    ORDER BY t.date, rank, t.source`;
+    ORDER BY c.subject, c.date, rank, c.source`;
 }
 
-/** The winner of each date: rows come ordered by date then rank, so the first of a date wins. */
-function winners<Row extends Ranked>(rows: readonly Row[]): Row[] {
-  const chosen: Row[] = [];
-  for (const row of rows) if (chosen.at(-1)?.date !== row.date) chosen.push(row);
+/** Transfers in or out of each subject of ?1, the latest report of each (rows in id order). */
+const TRANSFERS = `SELECT w.value ->> 0 AS subject, t.date, t.from_fund, t.to_fund, t.units
+  FROM json_each(?1) w CROSS JOIN corporate_actions t
+    ON t.type = 'transfer' AND (t.from_fund = w.value ->> 0 OR t.to_fund = w.value ->> 0)
+  WHERE t.id = (SELECT MAX(id) FROM corporate_actions l WHERE l.type = t.type AND l.date = t.date
+    AND l.from_fund = t.from_fund AND l.to_fund = t.to_fund AND l.source = t.source
+    AND (?2 IS NULL OR l.recorded_at <= ?2))
+  ORDER BY subject, t.date, t.id`;
+
+/** The winner of each (subject, date): rows come ordered by date then rank, so the first wins. */
+function winnersBySubject<Row extends Ranked>(rows: readonly Row[]): Map<string, Row[]> {
+  const chosen = new Map<string, Row[]>();
+  for (const row of rows) {
+    const kept = chosen.get(row.subject) ?? [];
+    if (kept.length === 0) chosen.set(row.subject, kept);
+    if (kept.at(-1)?.date !== row.date) kept.push(row);
+  }
   return chosen;
 }
 
@@ -35,12 +65,95 @@ function exact(text: string, scale: number): bigint {
 
 export async function loadAssetPrices(db: D1Database, asset: string, asOf: string | null = null) {
   const { results } = await db
-    .prepare(rankedLatest("price_marks", "asset", "t.close_usd"))
-    .bind(asset, asOf)
+    .prepare(rankedLatest("price_marks", "asset", ["close_usd"]))
+    .bind(JSON.stringify([[asset, ALL_OF_IT]]), asOf)
     .all<Ranked & { close_usd: string }>();
-  return new Map(winners(results).map((row) => [row.date, exact(row.close_usd, PRICE_SCALE)]));
+  const marks = winnersBySubject(results).get(asset) ?? [];
+  return new Map(marks.map((row) => [row.date, exact(row.close_usd, PRICE_SCALE)]));
 }
 
+/** The isolate's copy of each asset's current prices, with the stamp of the ledger it was read from. */
+const currentPrices = new Map<string, { stamp: string; prices: ReadonlyMap<string, bigint> }>();
+
+/**
+ * An asset's current prices, read again only when a price mark was recorded or the asset's source
+ * ranking changed since this isolate last read them: every recompute needs the whole series (a
+ * carried close may come from any earlier day), and it rarely changes between two writes.
+ */
+export async function loadCurrentAssetPrices(db: D1Database, asset: string) {
+  const stamp = await db
+    .prepare(
+      `SELECT (SELECT MAX(id) FROM price_marks) || '|' ||
+         COALESCE((SELECT group_concat(source || ':' || rank, ',') FROM source_ranks WHERE subject = ?1), '')
+         AS stamp`,
+    )
+    .bind(asset)
+    .first<string>("stamp");
+  const kept = currentPrices.get(asset);
+  if (kept && stamp !== null && kept.stamp === stamp) return kept.prices;
+  const prices = await loadAssetPrices(db, asset);
+  if (stamp !== null) currentPrices.set(asset, { stamp, prices });
+  return prices;
+}
+
+export interface LedgerRequest {
+  fund: Fund;
+  decimals: number;
+  prices: ReadonlyMap<string, bigint>;
+  /** Facts dated before this (other than each kind's first) are left out: ALL_OF_IT for none. */
+  since: string;
+}
+
+type FlowRow = Ranked & { net_flow_usd: string; units: string | null; status: FlowStatus };
+type UnitsRow = Ranked & { units: string };
+type TransferRow = { subject: string; date: string; from_fund: string; to_fund: string; units: string };
+
+/** The ledgers of several funds in one batch of three queries, by ticker. */
+export async function loadLedgers(
+  db: D1Database,
+  requests: readonly LedgerRequest[],
+  asOf: string | null = null,
+): Promise<Map<string, FundLedger>> {
+  const wanted = JSON.stringify(requests.map((request) => [request.fund.ticker, request.since]));
+  const [flows, holdings, transfers] = await db.batch<Record<string, unknown>>([
+    db.prepare(rankedLatest("flows", "fund", ["net_flow_usd", "units", "status"])).bind(wanted, asOf),
+    db.prepare(rankedLatest("holdings_marks", "fund", ["units"])).bind(wanted, asOf),
+    db.prepare(TRANSFERS).bind(wanted, asOf),
+  ]);
+  const flowsBy = winnersBySubject((flows?.results ?? []) as unknown as FlowRow[]);
+  const holdingsBy = winnersBySubject((holdings?.results ?? []) as unknown as UnitsRow[]);
+  const transfersBy = latestPerTransfer((transfers?.results ?? []) as unknown as TransferRow[]);
+  const ledgers = new Map<string, FundLedger>();
+  for (const { fund, decimals, prices } of requests) {
+    const ticker = fund.ticker;
+    ledgers.set(ticker, {
+      fund,
+      decimals,
+      prices,
+      flows: (flowsBy.get(ticker) ?? []).map(
+        (row): FlowFact => ({
+          date: row.date,
+          netFlowUsd: exact(row.net_flow_usd, 2),
+          units: row.units === null ? null : exact(row.units, decimals),
+          status: row.status,
+        }),
+      ),
+      holdings: (holdingsBy.get(ticker) ?? []).map(
+        (row): HoldingsMark => ({ date: row.date, units: exact(row.units, decimals) }),
+      ),
+      transfers: (transfersBy.get(ticker) ?? []).map(
+        (row): TransferFact => ({
+          date: row.date,
+          units: row.from_fund === ticker ? -exact(row.units, decimals) : exact(row.units, decimals),
+        }),
+      ),
+      isTradingDay: (date) => isTradingDayOrWeekday(fund.exchange, date),
+    });
+  }
+  return ledgers;
+}
+
+/** One fund's whole ledger (as known at `asOf`, if given). */
 export async function loadFundLedger(
   db: D1Database,
   fund: Fund,
@@ -48,53 +161,19 @@ export async function loadFundLedger(
   prices: ReadonlyMap<string, bigint>,
   asOf: string | null = null,
 ): Promise<FundLedger> {
-  const [flows, holdings, transfers] = await db.batch<Record<string, unknown>>([
-    db.prepare(rankedLatest("flows", "fund", "t.net_flow_usd, t.units, t.status")).bind(fund.ticker, asOf),
-    db.prepare(rankedLatest("holdings_marks", "fund", "t.units")).bind(fund.ticker, asOf),
-    db
-      .prepare(
-        `SELECT t.date, t.from_fund, t.to_fund, t.units FROM corporate_actions t
-         WHERE t.type = 'transfer' AND (t.from_fund = ?1 OR t.to_fund = ?1)
-           AND t.id = (SELECT MAX(id) FROM corporate_actions l WHERE l.type = t.type AND l.date = t.date
-             AND l.from_fund = t.from_fund AND l.to_fund = t.to_fund AND l.source = t.source
-             AND (?2 IS NULL OR l.recorded_at <= ?2))
-         ORDER BY t.date, t.id`,
-      )
-      .bind(fund.ticker, asOf),
-  ]);
-  type FlowRow = Ranked & { net_flow_usd: string; units: string | null; status: FlowStatus };
-  type UnitsRow = Ranked & { units: string };
-  type TransferRow = { date: string; from_fund: string; to_fund: string; units: string };
-  return {
-    fund,
-    decimals,
-    prices,
-    flows: winners((flows?.results ?? []) as unknown as FlowRow[]).map(
-      (row): FlowFact => ({
-        date: row.date,
-        netFlowUsd: exact(row.net_flow_usd, 2),
-        units: row.units === null ? null : exact(row.units, decimals),
-        status: row.status,
-      }),
-    ),
-    holdings: winners((holdings?.results ?? []) as unknown as UnitsRow[]).map(
-      (row): HoldingsMark => ({ date: row.date, units: exact(row.units, decimals) }),
-    ),
-    transfers: latestPerTransfer((transfers?.results ?? []) as unknown as TransferRow[]).map(
-      (row): TransferFact => ({
-        date: row.date,
-        units: row.from_fund === fund.ticker ? -exact(row.units, decimals) : exact(row.units, decimals),
-      }),
-    ),
-    isTradingDay: (date) => isTradingDayOrWeekday(fund.exchange, date),
-  };
+  const ledgers = await loadLedgers(db, [{ fund, decimals, prices, since: ALL_OF_IT }], asOf);
+  return ledgers.get(fund.ticker) as FundLedger;
 }
 
 /** Several sources may report one transfer; the latest report of it stands (rows come in id order). */
-function latestPerTransfer<Row extends { date: string; from_fund: string; to_fund: string }>(
-  rows: Row[],
-): Row[] {
-  return [...new Map(rows.map((row) => [`${row.date}|${row.from_fund}|${row.to_fund}`, row])).values()];
+function latestPerTransfer(rows: readonly TransferRow[]): Map<string, TransferRow[]> {
+  const latest = new Map<string, Map<string, TransferRow>>();
+  for (const row of rows) {
+    const bySubject = latest.get(row.subject) ?? new Map<string, TransferRow>();
+    latest.set(row.subject, bySubject);
+    bySubject.set(`${row.date}|${row.from_fund}|${row.to_fund}`, row);
+  }
+  return new Map([...latest].map(([subject, byKey]) => [subject, [...byKey.values()]]));
 }
 
 /** Outside the calendar's years (2001–2035) the engine still needs an answer: weekdays trade. */

@@ -3,28 +3,36 @@
 // drains every queued fund, theirs included. A holder that dies leaves the queue intact and the
 // lease expires, so the next request finishes the work.
 import { addDays } from "../../shared/dates.ts";
-import type { Asset, Fund } from "../../shared/domain.ts";
+import type { Asset } from "../../shared/domain.ts";
 import { type Group, groupId, groupsOf } from "../../shared/engine/aggregate.ts";
 import type { EngineOptions } from "../../shared/engine/types.ts";
+import { insertFundDaysStatements } from "../db/fund-days.ts";
 import { readFreshness } from "../db/meta.ts";
+import { QueryBudget } from "../db/query-budget.ts";
 import { loadAssets, loadFunds } from "../db/reference.ts";
 import { Problem } from "../problem.ts";
 import { Timings } from "../timing.ts";
 import {
   allGroups,
+  deleteReplacedStatement,
+  differenceStatement,
   dropEmptyDaysStatement,
-  fundDifferenceStatement,
   markStaleStatement,
   resumSliceStatements,
 } from "./aggregates.ts";
-import { type FundRewrite, recomputeFundStatements } from "./fund.ts";
-import { loadAssetPrices } from "./load-ledger.ts";
+import { type FundRecompute, type FundRewrite, recomputeFunds } from "./fund.ts";
+import { loadCurrentAssetPrices } from "./load-ledger.ts";
 import { publishSummary } from "./publish.ts";
 
 const LEASE_MS = 30_000;
 const WAIT_LIMIT_MS = 25_000;
 /** Funds per transaction: bounds a request's memory and D1 statement count. */
 const FUNDS_PER_ROUND = 25;
+/**
+ * D1 queries one invocation spends on recompute at most, of the 1,000 it may make: the rest is the
+ * request's own. A round costs about ten, plus one per 2,000 rows written.
+ */
+const QUERY_BUDGET = 800;
 
 interface QueueEntry {
   fund: string;
@@ -45,11 +53,13 @@ export async function settleSome(
   const expiry = await acquireLease(env.DB);
   if (expiry === null) return null;
   const lease = { expiry };
+  let drained = false;
   try {
-    await drainQueue(env, lease, maxFunds, timings);
+    drained = await drainQueue(env, lease, { maxFunds, budget: new QueryBudget(QUERY_BUDGET) }, timings);
   } finally {
     await releaseLease(env.DB, lease);
   }
+  if (drained) await timings.time("summary", () => publishSummary(env));
   const left = await env.DB.prepare(
     `SELECT (SELECT COUNT(*) FROM recompute_queue)
        + ((SELECT value FROM meta WHERE key = 'aggregates_stale_from') <> '') AS n`,
@@ -64,18 +74,41 @@ async function releaseLease(db: D1Database, lease: { expiry: number }): Promise<
     .run();
 }
 
-export async function settleDerived(env: Env, timings = new Timings()): Promise<void> {
+export interface SettleOptions {
+  timings?: Timings;
+  /** D1 queries the recompute may spend (default QUERY_BUDGET). */
+  queryBudget?: number;
+  /**
+   * Hands over the summary's publication (to waitUntil) instead of awaiting it: GET /v1/summary
+   * rebuilds a copy older than data_version, so a write need not wait for it.
+   */
+  defer?: (work: Promise<unknown>) => void;
+}
+
+/**
+ * Brings the derived data up to date with the ledger, as far as one invocation's D1 budget goes:
+ * true when it is current, false when work remains (a write that queued more funds than one
+ * invocation can recompute; the next request or the cron trigger goes on with it).
+ */
+export async function settleDerived(env: Env, options: SettleOptions = {}): Promise<boolean> {
+  const timings = options.timings ?? new Timings();
+  const budget = new QueryBudget(options.queryBudget ?? QUERY_BUDGET);
   const deadline = Date.now() + WAIT_LIMIT_MS;
   for (;;) {
-    if (!(await readFreshness(env.DB)).pending) return;
+    if (!(await readFreshness(env.DB)).pending) return true;
     const expiry = await acquireLease(env.DB);
     if (expiry !== null) {
       const lease = { expiry };
+      let drained = false;
       try {
-        await drainQueue(env, lease, Number.POSITIVE_INFINITY, timings);
+        drained = await drainQueue(env, lease, { maxFunds: Number.POSITIVE_INFINITY, budget }, timings);
       } finally {
         await releaseLease(env.DB, lease);
       }
+      if (!drained) return false;
+      const publishing = timings.time("summary", () => publishSummary(env));
+      if (options.defer) options.defer(publishing);
+      else await publishing;
       continue;
     }
     if (Date.now() > deadline) {
@@ -116,42 +149,50 @@ function leaseGuard(db: D1Database, lease: { expiry: number }): D1PreparedStatem
     .bind(String(lease.expiry));
 }
 
+/**
+ * Recomputes queued funds a round at a time, then re-sums stale group sums; true when nothing is
+ * left, false when `maxFunds` or the query budget stopped it first.
+ */
 async function drainQueue(
   env: Env,
   lease: { expiry: number },
-  maxFunds = Number.POSITIVE_INFINITY,
-  timings = new Timings(),
-): Promise<void> {
-  const db = env.DB;
+  limits: { maxFunds: number; budget: QueryBudget },
+  timings: Timings,
+): Promise<boolean> {
+  const { budget } = limits;
+  const db = budget.watch(env.DB);
   const options = { accrueFees: env.FEE_ACCRUAL !== "off" };
   const assets = await loadAssets(db);
   const prices = new Map<string, ReadonlyMap<string, bigint>>();
-  let budget = maxFunds;
+  let funds = limits.maxFunds;
   for (;;) {
-    for (; budget > 0; budget -= FUNDS_PER_ROUND) {
-      const round = await timings.time("funds", () => recomputeRound(env, lease, assets, prices, options));
+    while (funds > 0 && budget.allows()) {
+      const round = await budget.step(() =>
+        timings.time("funds", () => recomputeRound(db, lease, assets, prices, options, timings)),
+      );
       if (!round) break;
+      funds -= FUNDS_PER_ROUND;
     }
-    if (await queued(db)) return;
+    if (await queued(db)) return false;
     // A fund queued while the sums were re-summed goes round again before anything is published.
-    const resummed = await timings.time("sums", () => resumStaleGroupSums(db, lease));
+    const resummed = await timings.time("sums", () => resumStaleGroupSums(db, lease, budget));
     if (resummed === "queued") continue;
+    if (resummed === "stopped") return false;
     // Only a re-sum can follow a fund out of its group (a difference never changes groups).
     if (resummed === "resummed") await timings.time("sums", () => refreshStaleGroups(db));
-    break;
+    return true;
   }
-  await timings.time("summary", () => publishSummary(env));
 }
 
 /** One round: up to FUNDS_PER_ROUND queued funds recomputed in one transaction; false when none. */
 async function recomputeRound(
-  env: Env,
+  db: D1Database,
   lease: { expiry: number },
   assets: Map<string, Asset>,
   prices: Map<string, ReadonlyMap<string, bigint>>,
   options: EngineOptions,
+  timings: Timings,
 ): Promise<boolean> {
-  const db = env.DB;
   const reportDate = await extendToReportDate(db);
   const { entries, bulk } = await nextRound(db);
   if (entries.length === 0) return false;
@@ -159,34 +200,65 @@ async function recomputeRound(
     db,
     entries.map((entry) => entry.fund),
   );
-  const statements: D1PreparedStatement[] = [leaseGuard(db, lease)];
+  const jobs: FundRecompute[] = [];
   for (const entry of entries) {
     const fund = funds.get(entry.fund);
     const decimals = fund ? assets.get(fund.asset)?.decimals : undefined;
     if (!fund || decimals === undefined) continue;
     let assetPrices = prices.get(fund.asset);
     if (!assetPrices) {
-      assetPrices = await loadAssetPrices(db, fund.asset);
+      assetPrices = await timings.time("prices", () => loadCurrentAssetPrices(db, fund.asset));
       prices.set(fund.asset, assetPrices);
     }
-    const job = { fund, decimals, prices: assetPrices, changedFrom: entry.from_date, reportDate, options };
-    statements.push(...withGroupSums(db, fund, await recomputeFundStatements(db, job), bulk));
+    jobs.push({ fund, decimals, prices: assetPrices, changedFrom: entry.from_date });
   }
-  if (!bulk) statements.push(dropEmptyDaysStatement(db));
-  for (const entry of entries) {
-    statements.push(
-      db.prepare("DELETE FROM recompute_queue WHERE fund = ? AND seq = ?").bind(entry.fund, entry.seq),
-    );
-  }
+  const rewrites = await recomputeFunds(db, jobs, reportDate, options, timings);
   const renewed = Date.now() + LEASE_MS;
-  statements.push(
+  const statements = [
+    leaseGuard(db, lease),
+    ...rewriteStatements(db, rewrites, bulk),
+    db
+      .prepare(
+        `DELETE FROM recompute_queue WHERE (fund, seq) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`,
+      )
+      .bind(JSON.stringify(entries.map((entry) => [entry.fund, entry.seq]))),
     db
       .prepare("UPDATE meta SET value = ? WHERE key = 'recompute_lease' AND value = ?")
       .bind(String(renewed), String(lease.expiry)),
-  );
-  await db.batch(statements);
+  ];
+  await timings.time("store", () => db.batch(statements));
   lease.expiry = renewed;
   return true;
+}
+
+/**
+ * The funds' rows replaced, with their groups' sums corrected by difference, or (bulk) marked stale
+ * for one re-sum at the end. A handful of set-based statements, however many funds.
+ */
+function rewriteStatements(
+  db: D1Database,
+  rewrites: readonly FundRewrite[],
+  bulk: boolean,
+): D1PreparedStatement[] {
+  const replacing = rewrites.flatMap(({ fund, replaced }) =>
+    replaced ? [{ fund: fund.ticker, replaced, groups: bulk ? [] : groupsOf(fund) }] : [],
+  );
+  if (replacing.length === 0) return [];
+  const rows = rewrites.flatMap((rewrite) => rewrite.rows);
+  const replace = [deleteReplacedStatement(db, replacing), ...insertFundDaysStatements(db, rows)];
+  if (bulk) {
+    const firstNewDay = rows.reduce<string | null>(
+      (first, row) => (first === null || row.date < first ? row.date : first),
+      null,
+    );
+    return [markStaleStatement(db, replacing, firstNewDay), ...replace];
+  }
+  return [
+    differenceStatement(db, replacing, -1),
+    ...replace,
+    differenceStatement(db, replacing, 1),
+    dropEmptyDaysStatement(db),
+  ];
 }
 
 /**
@@ -211,23 +283,6 @@ async function nextRound(db: D1Database): Promise<{ entries: QueueEntry[]; bulk:
   };
 }
 
-function withGroupSums(
-  db: D1Database,
-  fund: Fund,
-  rewrite: FundRewrite,
-  bulk: boolean,
-): D1PreparedStatement[] {
-  const { replaced, statements } = rewrite;
-  if (!replaced) return statements;
-  if (bulk) return [markStaleStatement(db, fund.ticker, replaced, rewrite.firstNewDay), ...statements];
-  const groups = groupsOf(fund);
-  return [
-    fundDifferenceStatement(db, fund.ticker, groups, replaced, -1),
-    ...statements,
-    fundDifferenceStatement(db, fund.ticker, groups, replaced, 1),
-  ];
-}
-
 async function queued(db: D1Database): Promise<boolean> {
   return (
     (await db.prepare("SELECT EXISTS (SELECT 1 FROM recompute_queue) AS left").first<number>("left")) === 1
@@ -245,7 +300,8 @@ const FUND_ROWS_PER_SLICE = 500_000;
 async function resumStaleGroupSums(
   db: D1Database,
   lease: { expiry: number },
-): Promise<"queued" | "current" | "resummed"> {
+  budget: QueryBudget,
+): Promise<"queued" | "current" | "resummed" | "stopped"> {
   let outcome: "current" | "resummed" = "current";
   for (;;) {
     const mark = await db
@@ -270,15 +326,18 @@ async function resumStaleGroupSums(
     const days = Math.min(3660, Math.max(31, Math.floor(FUND_ROWS_PER_SLICE / Math.max(1, state.funds))));
     const bounds = sliceBounds(state.stale, state.first, state.last, days);
     for (const [index, from] of bounds.slice(0, -1).entries()) {
+      if (!budget.allows()) return "stopped";
       const to = bounds[index + 1] as string;
       const next = index + 2 < bounds.length ? to : "";
-      await db.batch([
-        leaseGuard(db, lease),
-        ...resumSliceStatements(db, from, to),
-        db
-          .prepare("UPDATE meta SET value = ?2 WHERE key = 'aggregates_stale_from' AND value = ?1")
-          .bind(from, next),
-      ]);
+      await budget.step(() =>
+        db.batch([
+          leaseGuard(db, lease),
+          ...resumSliceStatements(db, from, to),
+          db
+            .prepare("UPDATE meta SET value = ?2 WHERE key = 'aggregates_stale_from' AND value = ?1")
+            .bind(from, next),
+        ]),
+      );
     }
   }
 }

@@ -125,9 +125,9 @@ const settleRoute = createRoute({
     "Recompute up to max_funds queued funds; answers how many remain, plus one while group sums await their re-sum (admin)",
   security: bearer,
   middleware: [requireScope("admin")] as const,
-  // About ten D1 queries a fund (its ledger, the day before, its rewrite): 90 funds stay under the
-  // 1,000 queries a Worker invocation may make. Bigger rebuilds take more calls.
-  request: { query: z.object({ max_funds: z.coerce.number().int().min(1).max(90).default(50) }) },
+  // The recompute counts its D1 queries and stops before one invocation's 1,000 (remaining > 0 then
+  // says so); max_funds bounds a call's time. Bigger rebuilds take more calls.
+  request: { query: z.object({ max_funds: z.coerce.number().int().min(1).max(1000).default(100) }) },
   responses: {
     200: {
       content: {

@@ -2,6 +2,7 @@
 // read that shows the new AUM, against a full recompute of the same data (POST /v1/admin/recompute,
 // then /v1/admin/settle until nothing remains). Also checks that both paths give the same numbers.
 import { tradingDays } from "../../shared/calendar.ts";
+import { SETTLE_FUNDS_PER_CALL } from "../import/run.ts";
 import { adminPost, type BenchServer } from "./server.ts";
 import type { Universe } from "./universe.ts";
 
@@ -75,7 +76,7 @@ async function fullRecompute(server: BenchServer): Promise<{ ms: number; calls: 
   for (let calls = 1; ; calls++) {
     const { remaining } = await adminPost<{ remaining: number | null }>(
       server,
-      "/v1/admin/settle?max_funds=50",
+      `/v1/admin/settle?max_funds=${SETTLE_FUNDS_PER_CALL}`,
     );
     if (remaining === 0) return { ms: performance.now() - started, calls };
     if (remaining === null) await new Promise((resolve) => setTimeout(resolve, 100));

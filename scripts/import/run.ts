@@ -56,10 +56,10 @@ export interface ImportReport {
 }
 
 /**
- * Funds per settle call: each call must fit a Worker's CPU time and D1's 1,000 queries per invocation
- * (about nine per fund: its ledger, the day before, its rewrite; see README, Scale).
+ * Funds per settle call: a call's time. Its D1 queries are bounded by the Worker itself (it stops
+ * before one invocation's 1,000 and answers what remains; see README, Scale).
  */
-export const SETTLE_FUNDS_PER_CALL = 50;
+export const SETTLE_FUNDS_PER_CALL = 200;
 
 export async function runImport(options: ImportOptions): Promise<ImportReport> {
   const stderr = options.stderr ?? process.stderr;
