@@ -5,7 +5,10 @@
 // Bounded well inside a Worker's 128 MB; every entry is dropped when the version moves.
 
 const MAX_BYTES = 40 * 1024 * 1024;
-/** /v1/aggregate?by=issuer&period=week over ten years of a thousand funds is about 8 MB. */
+/**
+ * /v1/aggregate?by=issuer&period=week over ten years of a thousand funds is about 8 MB; a bigger
+ * answer (the streamed export) is sent without being kept, and never held whole for the cache.
+ */
 const MAX_ENTRY_BYTES = 12 * 1024 * 1024;
 /** How long a read waits for the same read being computed by another request before doing it too. */
 const WAIT_FOR_OTHER_MS = 15_000;
@@ -60,10 +63,35 @@ async function gzipped(body: ArrayBuffer): Promise<ArrayBuffer> {
   return new Response(stream).arrayBuffer();
 }
 
+/** The whole body, or null (and the copy given up) once it passes MAX_ENTRY_BYTES. */
+async function bodyUpToLimit(response: Response): Promise<ArrayBuffer | null> {
+  const reader = response.clone().body?.getReader();
+  if (!reader) return new ArrayBuffer(0);
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > MAX_ENTRY_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body.buffer;
+}
+
 export async function rememberRead(dataVersion: number, key: string, response: Response): Promise<void> {
   forgetOlderVersions(dataVersion);
-  const body = await response.clone().arrayBuffer();
-  if (body.byteLength > MAX_ENTRY_BYTES) return;
+  const body = await bodyUpToLimit(response);
+  if (body === null) return;
   const gzip = body.byteLength >= GZIP_FROM_BYTES ? await gzipped(body) : null;
   entries.set(key, { body, gzip, headers: [...response.headers] });
   bytes += body.byteLength + (gzip?.byteLength ?? 0);

@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { aggregateRowsByPeriod } from "../../shared/engine/aggregate-rows.ts";
-import type { ExportDocument } from "../../shared/export.ts";
+import type { AggregateRow, GroupBy } from "../../shared/export.ts";
 import type { AppEnv } from "../auth.ts";
-import { readGroupDays, seriesByGroup } from "../db/aggregates.ts";
+import { readGroupDays } from "../db/aggregates.ts";
 import { listFundSummaries } from "../db/funds.ts";
 import { readDataVersion } from "../db/meta.ts";
 import { loadAssets } from "../db/reference.ts";
@@ -10,45 +10,84 @@ import { buildCurrentSummary } from "../recompute/publish.ts";
 
 export const exportRoute = new OpenAPIHono<AppEnv>();
 
-const EXPORT_KEY = "export";
-const GROUP_BYS = ["total", "asset", "issuer", "country", "vehicle"] as const;
+const GROUP_BYS: readonly GroupBy[] = ["total", "asset", "issuer", "country", "vehicle"];
+const LATER_PERIODS = ["week", "month", "ytd"] as const;
 
 const route = createRoute({
   method: "get",
   path: "/export",
-  summary: "Everything the report site is built from, versioned by data_version",
+  summary: "Everything the report site is built from, versioned by data_version (streamed)",
   responses: {
     200: { content: { "application/json": { schema: z.any() } }, description: "The export document" },
   },
 });
 
+/**
+ * Streamed as it is computed, one group at a time: for a thousand funds over ten years the document
+ * is about 100 MB, more than a Worker may hold (128 MB) and four times what one KV value may store.
+ * Unchanged data is answered with 304 (ETag of data_version) before any of it is computed.
+ */
 exportRoute.openapi(route, async (c) => {
   const version = await readDataVersion(c.env.DB);
-  const cached = await c.env.KV.get(EXPORT_KEY, "text");
-  if (cached && Number(/"data_version":(\d+)/.exec(cached)?.[1]) >= version) {
-    return c.body(cached, 200, { "Content-Type": "application/json" }) as never;
-  }
-  const document = await buildExport(c.env.DB, version);
-  const text = JSON.stringify(document);
-  c.executionCtx.waitUntil(c.env.KV.put(EXPORT_KEY, text));
-  return c.body(text, 200, { "Content-Type": "application/json" }) as never;
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  c.executionCtx.waitUntil(writeExport(c.env.DB, version, writable.getWriter()));
+  return c.body(readable, 200, { "Content-Type": "application/json" }) as never;
 });
 
-async function buildExport(db: D1Database, version: number): Promise<ExportDocument> {
-  const [summary, assets, funds, ...byGroup] = await Promise.all([
-    buildCurrentSummary(db),
-    loadAssets(db),
-    listFundSummaries(db),
-    ...GROUP_BYS.map((by) => readGroupDays(db, by)),
-  ]);
-  const totals = byGroup[0] ?? [];
-  const series = byGroup.flatMap((days) => seriesByGroup(days));
-  return {
-    data_version: version,
-    generated_at: new Date().toISOString(),
-    summary,
-    assets: [...assets.values()],
-    funds,
-    aggregates: aggregateRowsByPeriod(series, totals, ["day", "week", "month", "ytd"]),
-  };
+/**
+ * The ExportDocument (shared/export.ts) as JSON text. Day rows go out group by group as they are
+ * computed; the far fewer week, month and year-to-date rows are kept until the day rows are out.
+ */
+async function writeExport(
+  db: D1Database,
+  version: number,
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+): Promise<void> {
+  const encoder = new TextEncoder();
+  const write = (text: string) => writer.write(encoder.encode(text));
+  try {
+    const [summary, assets, funds, totals] = await Promise.all([
+      buildCurrentSummary(db),
+      loadAssets(db),
+      listFundSummaries(db),
+      readGroupDays(db, "total"),
+    ]);
+    await write(
+      `{"data_version":${version},"generated_at":${JSON.stringify(new Date().toISOString())},` +
+        `"summary":${JSON.stringify(summary)},"assets":${JSON.stringify([...assets.values()])},` +
+        `"funds":${JSON.stringify(funds)},"aggregates":{"day":[`,
+    );
+    const later: Record<(typeof LATER_PERIODS)[number], string[]> = { week: [], month: [], ytd: [] };
+    let separator = "";
+    for (const by of GROUP_BYS) {
+      for (const key of await groupKeys(db, by)) {
+        const days = by === "total" ? totals : await readGroupDays(db, by, key);
+        const rows = aggregateRowsByPeriod([days], totals, ["day", ...LATER_PERIODS]);
+        if (rows.day.length > 0) {
+          await write(separator + joinRows(rows.day));
+          separator = ",";
+        }
+        for (const period of LATER_PERIODS)
+          if (rows[period].length > 0) later[period].push(joinRows(rows[period]));
+      }
+    }
+    for (const period of LATER_PERIODS) await write(`],"${period}":[${later[period].join(",")}`);
+    await write("]}}");
+    await writer.close();
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", message: `export stopped: ${String(error)}` }));
+    await writer.abort(error);
+  }
+}
+
+function joinRows(rows: readonly AggregateRow[]): string {
+  return rows.map((row) => JSON.stringify(row)).join(",");
+}
+
+async function groupKeys(db: D1Database, by: GroupBy): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT DISTINCT group_key AS key FROM aggregate_days WHERE group_by = ? ORDER BY group_key")
+    .bind(by)
+    .all<{ key: string }>();
+  return results.map((row) => row.key);
 }
