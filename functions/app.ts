@@ -11,6 +11,7 @@ import { settleDerived } from "./recompute/settle.ts";
 import { wantsCsv } from "./respond.ts";
 import { admin } from "./routes/admin.ts";
 import { aggregate } from "./routes/aggregate.ts";
+import { bulk } from "./routes/bulk.ts";
 import { events } from "./routes/events.ts";
 import { exportRoute } from "./routes/export.ts";
 import { flows } from "./routes/flows.ts";
@@ -109,6 +110,7 @@ for (const router of [
   summary,
   exportRoute,
   admin,
+  bulk,
 ]) {
   api.route("/", router);
 }

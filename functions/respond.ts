@@ -25,10 +25,54 @@ export function sendList<Row extends object>(
   return response as never;
 }
 
-function rowsToCsv(rows: readonly object[]): string {
-  const first = rows[0];
-  if (!first) return "";
-  const header = Object.keys(first);
+/**
+ * A list read too big to hold whole (every group's days over years): the same JSON or CSV as
+ * sendList, written one part at a time as `parts` yields them, so a Worker holds one part at a time.
+ */
+export function streamList<Row extends object>(
+  c: Context,
+  name: string,
+  parts: AsyncIterable<readonly Row[]>,
+  extra: object = {},
+): never {
+  const csv = wantsCsv(c);
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const encoder = new TextEncoder();
+  const write = (text: string) => writer.write(encoder.encode(text));
+  // `{…extra, "name": [` : the object with an empty list, less its closing "]}".
+  const opening = JSON.stringify({ ...extra, [name]: [] }).slice(0, -2);
+  const writing = (async () => {
+    try {
+      let header: string[] | null = null;
+      let first = true;
+      if (!csv) await write(opening);
+      for await (const rows of parts) {
+        if (rows.length === 0) continue;
+        if (csv) {
+          header ??= Object.keys(rows[0] as object);
+          await write(rowsToCsv(rows, header, first));
+        } else {
+          await write((first ? "" : ",") + rows.map((row) => JSON.stringify(row)).join(","));
+        }
+        first = false;
+      }
+      if (!csv) await write("]}");
+      await writer.close();
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", message: `${name} stopped: ${String(error)}` }));
+      await writer.abort(error);
+    }
+  })();
+  c.executionCtx.waitUntil(writing);
+  const headers: Record<string, string> = csv
+    ? { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `inline; filename="${name}.csv"` }
+    : { "Content-Type": "application/json" };
+  return c.body(readable, 200, headers) as never;
+}
+
+function rowsToCsv(rows: readonly object[], header = Object.keys(rows[0] ?? {}), withHeader = true): string {
+  if (rows.length === 0) return "";
   const cells = rows.map((row) =>
     header.map((column) => {
       const value = (row as Record<string, unknown>)[column];
@@ -36,5 +80,5 @@ function rowsToCsv(rows: readonly object[]): string {
       return typeof value === "object" ? JSON.stringify(value) : String(value);
     }),
   );
-  return toCsv([header, ...cells]);
+  return toCsv(withHeader ? [header, ...cells] : cells);
 }

@@ -56,15 +56,16 @@ export async function readGroupDays(db: D1Database, by: GroupBy, key?: string): 
   return results.map(fromStored);
 }
 
-/** Splits rows ordered by group into one series per group. */
-export function seriesByGroup(days: readonly AggregateDay[]): AggregateDay[][] {
-  const series: AggregateDay[][] = [];
-  for (const day of days) {
-    const current = series.at(-1);
-    if (current && current[0]?.key === day.key) current.push(day);
-    else series.push([day]);
-  }
-  return series;
+/** The groups of `by` with stored days (just `key`, if given and stored), in order. */
+export async function groupKeys(db: D1Database, by: GroupBy, key?: string): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT DISTINCT group_key AS key FROM aggregate_days WHERE group_by = ?1 AND (?2 IS NULL OR group_key = ?2)
+       ORDER BY group_key`,
+    )
+    .bind(by, key ?? null)
+    .all<{ key: string }>();
+  return results.map((row) => row.key);
 }
 
 /** Every group of `by` on one day (none when `date` is null). */

@@ -2,8 +2,8 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { aggregateRows } from "../../shared/engine/aggregate-rows.ts";
 import { IsoDate } from "../../shared/schemas.ts";
 import type { AppEnv } from "../auth.ts";
-import { readGroupDays, seriesByGroup } from "../db/aggregates.ts";
-import { sendList } from "../respond.ts";
+import { groupKeys, readGroupDays } from "../db/aggregates.ts";
+import { streamList } from "../respond.ts";
 import { checkRange } from "./flows.ts";
 import { ListFormat, WRITE_PROBLEMS } from "./openapi.ts";
 
@@ -32,13 +32,22 @@ const route = createRoute({
   },
 });
 
+/**
+ * Streamed one group at a time: every issuer's days over ten years is tens of megabytes, more than a
+ * Worker should hold at once. Each group's indicators need its whole history (windows, streaks), and
+ * shares need the total's.
+ */
 aggregate.openapi(route, async (c) => {
   const query = c.req.valid("query");
   checkRange(query.from, query.to);
-  const [groupDays, totals] = await Promise.all([
-    readGroupDays(c.env.DB, query.by, query.key),
-    query.by === "total" ? Promise.resolve(null) : readGroupDays(c.env.DB, "total"),
-  ]);
-  const rows = aggregateRows(seriesByGroup(groupDays), totals ?? groupDays, query.period, query);
-  return sendList(c, "rows", rows, { by: query.by, period: query.period });
+  const db = c.env.DB;
+  const totals = await readGroupDays(db, "total");
+  const keys = await groupKeys(db, query.by, query.key);
+  async function* groups() {
+    for (const key of keys) {
+      const days = query.by === "total" ? totals : await readGroupDays(db, query.by, key);
+      yield aggregateRows([days], totals, query.period, query);
+    }
+  }
+  return streamList(c, "rows", groups(), { by: query.by, period: query.period });
 });

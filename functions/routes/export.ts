@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { aggregateRowsByPeriod } from "../../shared/engine/aggregate-rows.ts";
 import type { AggregateRow, GroupBy } from "../../shared/export.ts";
 import type { AppEnv } from "../auth.ts";
-import { readGroupDays } from "../db/aggregates.ts";
+import { groupKeys, readGroupDays } from "../db/aggregates.ts";
 import { listFundSummaries } from "../db/funds.ts";
 import { readDataVersion } from "../db/meta.ts";
 import { loadAssets } from "../db/reference.ts";
@@ -82,12 +82,4 @@ async function writeExport(
 
 function joinRows(rows: readonly AggregateRow[]): string {
   return rows.map((row) => JSON.stringify(row)).join(",");
-}
-
-async function groupKeys(db: D1Database, by: GroupBy): Promise<string[]> {
-  const { results } = await db
-    .prepare("SELECT DISTINCT group_key AS key FROM aggregate_days WHERE group_by = ? ORDER BY group_key")
-    .bind(by)
-    .all<{ key: string }>();
-  return results.map((row) => row.key);
 }
