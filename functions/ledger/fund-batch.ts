@@ -9,9 +9,10 @@ import {
   SUPPORTED_EXCHANGES,
 } from "../../shared/calendar.ts";
 import type { FundInput } from "../../shared/schemas.ts";
+import { jsonChunks } from "../db/json-chunks.ts";
 import { completeClaimStatement, type IdempotencyClaim } from "../idempotency.ts";
 import type { BatchErrors } from "./validate.ts";
-import type { WriteCounts } from "./write.ts";
+import { type CountRow, sumCounts, type WriteCounts } from "./write.ts";
 
 export type FundRow = FundInput & { ticker: string };
 
@@ -91,23 +92,23 @@ export interface FundBatchWrite {
   dryRun?: boolean;
 }
 
-type CountRow = Omit<WriteCounts, "unchanged">;
-
 export async function writeFundBatch(db: D1Database, write: FundBatchWrite): Promise<WriteCounts> {
   const rows = write.funds;
-  const params = [JSON.stringify(rows), write.source, write.recordedAt, write.requestId];
+  const chunks = jsonChunks(rows);
+  const { source, recordedAt, requestId } = write;
   let counts: CountRow | null;
   if (write.dryRun) {
-    counts = await db.prepare(DRY_RUN_COUNTS).bind(params[0]).first<CountRow>();
+    counts = sumCounts(await db.batch<CountRow>(chunks.map((json) => db.prepare(DRY_RUN_COUNTS).bind(json))));
   } else {
     // SQLite counts a statement's parameters up to its highest ?N: each gets exactly that many.
-    const statements = [
-      db.prepare(REVISIONS).bind(...params),
-      db.prepare(MARK_MOVED_FUNDS).bind(params[0]),
-      ...[UPSERT, BUMP, QUEUE].map((sql) => db.prepare(sql).bind(...params)),
-    ];
-    if (write.claim) statements.push(completeClaimStatement(db, write.claim, write.requestId, rows.length));
-    statements.push(db.prepare(COUNTS).bind(...params));
+    const statements = chunks.flatMap((json) => [
+      db.prepare(REVISIONS).bind(json, source, recordedAt, requestId),
+      db.prepare(MARK_MOVED_FUNDS).bind(json),
+      db.prepare(UPSERT).bind(json, source, recordedAt, requestId),
+    ]);
+    statements.push(...[BUMP, QUEUE].map((sql) => db.prepare(sql).bind(null, null, null, requestId)));
+    if (write.claim) statements.push(completeClaimStatement(db, write.claim, requestId, rows.length));
+    statements.push(db.prepare(COUNTS).bind(null, null, null, requestId));
     counts = (await db.batch<CountRow>(statements)).at(-1)?.results[0] ?? null;
   }
   if (!counts) throw new Error("fund batch write returned no counts");

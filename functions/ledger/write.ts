@@ -2,6 +2,7 @@
 // however many rows. New keys and changed values get a revision and a ledger row; unchanged values
 // get neither. The recompute queue, data_version and the Idempotency-Key record move in the same
 // transaction, so a batch is wholly present or wholly absent, with everything that follows from it.
+import { jsonChunks } from "../db/json-chunks.ts";
 import { completeClaimStatement, type IdempotencyClaim } from "../idempotency.ts";
 import type { LedgerKind, LedgerRow } from "./kinds.ts";
 
@@ -33,9 +34,10 @@ function incoming(kind: LedgerKind): string {
   return `(SELECT ${fields.join(", ")} FROM json_each(?1))`;
 }
 
-function rowsJson(kind: LedgerKind, rows: readonly LedgerRow[]): string {
+/** The rows as JSON arrays of columns, in parameters small enough for D1 (json-chunks.ts). */
+function rowsJson(kind: LedgerKind, rows: readonly LedgerRow[]): string[] {
   const columns = columnsOf(kind);
-  return JSON.stringify(rows.map((row) => columns.map((column) => row[column] ?? null)));
+  return jsonChunks(rows.map((row) => columns.map((column) => row[column] ?? null)));
 }
 
 function latestValue(kind: LedgerKind): string {
@@ -122,27 +124,43 @@ function dryRunCounts(kind: LedgerKind): string {
     FROM (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j) j`;
 }
 
-interface CountRow {
+export interface CountRow {
   inserted: number;
   restated: number;
   data_version: number;
 }
 
+/** The counts of a batch's chunks, added up. */
+export function sumCounts(parts: readonly D1Result<CountRow>[]): CountRow | null {
+  const counts = parts.map((part) => part.results[0]);
+  const last = counts.at(-1);
+  if (!last || counts.some((part) => part === undefined)) return null;
+  const present = counts as CountRow[];
+  return {
+    inserted: present.reduce((sum, part) => sum + part.inserted, 0),
+    restated: present.reduce((sum, part) => sum + part.restated, 0),
+    data_version: last.data_version,
+  };
+}
+
 export async function writeBatch(db: D1Database, write: BatchWrite): Promise<WriteCounts> {
   const { kind, rows, requestId, recordedAt } = write;
-  const json = rowsJson(kind, rows);
-  const params = [json, requestId, recordedAt];
+  const chunks = rowsJson(kind, rows);
   let counts: CountRow | null;
   if (write.dryRun) {
-    counts = await db.prepare(dryRunCounts(kind)).bind(json).first<CountRow>();
+    counts = sumCounts(
+      await db.batch<CountRow>(chunks.map((json) => db.prepare(dryRunCounts(kind)).bind(json))),
+    );
   } else {
-    const statements = [
-      db.prepare(revisionsStatement(kind)).bind(...params),
-      db.prepare(ledgerStatement(kind)).bind(...params),
+    const statements = chunks.flatMap((json) => [
+      db.prepare(revisionsStatement(kind)).bind(json, requestId, recordedAt),
+      db.prepare(ledgerStatement(kind)).bind(json, requestId, recordedAt),
       db.prepare(sourceRanksStatement(kind)).bind(json),
+    ]);
+    statements.push(
       db.prepare(BUMP_DATA_VERSION).bind(null, requestId),
       db.prepare(queueStatement(kind)).bind(null, requestId),
-    ];
+    );
     if (write.claim) statements.push(completeClaimStatement(db, write.claim, requestId, rows.length));
     statements.push(db.prepare(COUNTS).bind(null, requestId));
     const results = await db.batch<CountRow>(statements);
