@@ -137,6 +137,11 @@ export const WriteResult = z
     dry_run: z.boolean().optional(),
     /** recompute=defer: stored and queued; derived figures catch up on the next settle or read. */
     recompute_deferred: z.boolean().optional(),
+    /**
+     * The write queued more recompute than one request may do: the next request or the cron trigger
+     * goes on with it, and reads answer 503 until it is done.
+     */
+    recompute_pending: z.boolean().optional(),
   })
   .openapi("WriteResult");
 
