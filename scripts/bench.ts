@@ -98,11 +98,18 @@ try {
     return server;
   };
   if (only.has("ingest")) {
-    const ingestServer = await start();
-    result.ingest = await stage("ingest", () =>
-      benchIngest(ingestUniverse, ingestServer, quick ? 1000 : 5000),
-    );
-    await ingestServer.dispose();
+    result.ingest = await stage("ingest", async () => {
+      const runs = [];
+      for (const order of ["date", "fund"] as const) {
+        const ingestServer = await start();
+        try {
+          runs.push(await benchIngest(ingestUniverse, ingestServer, quick ? 1000 : 5000, order));
+        } finally {
+          await ingestServer.dispose();
+        }
+      }
+      return runs;
+    });
   }
   const loadedServer = needsLoaded ? await start() : null;
   if (loadedServer) {

@@ -12,7 +12,14 @@ import type { BenchServer } from "./server.ts";
 import { bareSqliteInsert, type SqliteFigures } from "./sqlite-baseline.ts";
 import type { Universe } from "./universe.ts";
 
+/**
+ * The order the flows are posted in: "date" as a provider's daily feed sends them (each batch appends
+ * days to every fund), "fund" one fund's whole history after another (each batch rewrites histories).
+ */
+export type IngestOrder = "date" | "fund";
+
 export interface IngestFigures {
+  order: IngestOrder;
   rows: number;
   batches: number;
   batchSize: number;
@@ -48,7 +55,8 @@ function addServerTiming(spans: Record<string, number>, header: string | null): 
 export async function benchIngest(
   universe: Universe,
   server: BenchServer,
-  batchSize = 5000,
+  batchSize: number,
+  order: IngestOrder,
 ): Promise<IngestFigures> {
   const { files } = universe;
   const flows = readImportFile(readFileSync(files.flows, "utf8"), files.flows);
@@ -59,7 +67,14 @@ export async function benchIngest(
     token: server.token,
     stderr: QUIET,
   });
-  const steps = planImport([{ file: files.flows, data: flows }], batchSize);
+  // The universe's file holds one fund's history after another.
+  const rows =
+    order === "fund"
+      ? flows.rows
+      : [...flows.rows].sort((a, b) =>
+          a.date < b.date ? -1 : a.date > b.date ? 1 : a.fund < b.fund ? -1 : 1,
+        );
+  const steps = planImport([{ file: files.flows, data: { ...flows, rows } }], batchSize);
   const spans: Record<string, number> = {};
   const timedFetch: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
@@ -85,6 +100,7 @@ export async function benchIngest(
   const apiRowsPerSecond = Math.round((flows.rows.length / apiMs) * 1000);
   const sorted = [...batchMs].sort((a, b) => a - b);
   return {
+    order,
     rows: flows.rows.length,
     batches: steps.length,
     batchSize,

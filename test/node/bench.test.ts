@@ -42,8 +42,11 @@ it("runs the quick bench to the end and writes every stage's figures", async () 
   );
   expect(result.machine.cores).toBeGreaterThan(0);
   expect(result.engine).toHaveProperty("fundDaysPerSecond");
-  expect(result.ingest).toHaveProperty("ratio");
-  expect(result.ingest.sqlite).toHaveProperty("rowsPerSecond");
+  expect(result.ingest.map((run: { order: string }) => run.order)).toEqual(["date", "fund"]);
+  for (const run of result.ingest) {
+    expect(run).toHaveProperty("ratio");
+    expect(run.sqlite).toHaveProperty("rowsPerSecond");
+  }
   expect(result.backfill).toHaveProperty("rowsPerSecond");
   expect(result.restatement).toHaveProperty("ratio");
   expect(result.restatement.matchesFullRecompute).toBe(true);
