@@ -10,7 +10,9 @@ import { loadDemo } from "./demo.ts";
 
 async function derivedRows() {
   const funds = await env.DB.prepare("SELECT * FROM fund_days ORDER BY fund, date").all();
-  const groups = await env.DB.prepare("SELECT * FROM aggregate_days ORDER BY group_by, group_key, date").all();
+  const groups = await env.DB.prepare(
+    "SELECT * FROM aggregate_days ORDER BY group_by, group_key, date",
+  ).all();
   return { funds: funds.results, groups: groups.results };
 }
 
