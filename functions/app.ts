@@ -66,7 +66,7 @@ api.use("*", async (c, next) => {
   if (freshness.pending && !(await settleDerived(c.env))) {
     throw new Problem(
       503,
-      "Derived figures are being recomputed after a large write and will be current shortly. Retry shortly.",
+      "Derived figures are being recomputed after a large write; retry shortly.",
       [],
       { "Retry-After": "2" },
     );
