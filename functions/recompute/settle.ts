@@ -1,7 +1,7 @@
 // Brings derived data up to date with the ledger before a write answers (read-your-writes).
 // One recompute runs at a time, under a lease in D1: concurrent writers wait for the holder, which
-// drains every queued fund, theirs included. A holder that dies leaves the queue intact and the
-// lease expires, so the next request finishes the work.
+// drains the queued funds, theirs included, as far as one invocation's D1 queries allow. A holder
+// that dies (or runs out of budget) leaves the queue on record, so the next request goes on.
 import { addDays } from "../../shared/dates.ts";
 import type { Asset } from "../../shared/domain.ts";
 import { type Group, groupId, groupsOf } from "../../shared/engine/aggregate.ts";
