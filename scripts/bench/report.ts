@@ -91,11 +91,15 @@ export function aimsOf(result: BenchResult): Aim[] {
   }
   const backfill = figures(result.backfill);
   if (backfill) {
+    // End to end is loaded, recomputed and published: the site build is part of it when it ran.
+    const built = figures(result.site);
+    const siteMs = built && "seconds" in built ? built.seconds * 1000 : null;
+    const wallMs = backfill.wallMs + (siteMs ?? 0);
     aims.push({
-      name: `backfill ${full ? "" : "(quick universe) "}end to end`,
+      name: `backfill ${full ? "" : "(quick universe) "}end to end${siteMs === null ? " (no site)" : " with site"}`,
       aim: full ? "< 60 s" : "< 60 s (full size only)",
-      value: ms(backfill.wallMs),
-      met: full ? backfill.wallMs < 60_000 : null,
+      value: ms(wallMs),
+      met: full ? wallMs < 60_000 : null,
     });
   }
   const restatement = figures(result.restatement);
