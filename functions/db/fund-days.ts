@@ -131,23 +131,31 @@ export async function readFundDays(
 /** About 350 KB of JSON: D1 binds a string of up to 1 MB. */
 const ROWS_PER_STATEMENT = 2000;
 
-/** Statements inserting fund rows (the days they replace already deleted), a few thousand each. */
-export function insertFundDaysStatements(
-  db: D1Database,
-  rows: readonly StoredFundDay[],
-): D1PreparedStatement[] {
-  // Rows as JSON arrays in COLUMNS order: SQLite reads a field by position a third faster than by name.
-  const fields = COLUMNS.map((_, index) => `value ->> ${index}`).join(", ");
-  const statements: D1PreparedStatement[] = [];
+/**
+ * Fund rows as JSON parameters of a few thousand rows each, every row an array in COLUMNS order:
+ * SQLite reads a field by position a third faster than by name.
+ */
+export function fundDaysJson(rows: readonly StoredFundDay[]): string[] {
+  const chunks: string[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const chunk = rows
       .slice(start, start + ROWS_PER_STATEMENT)
       .map((row) => COLUMNS.map((column) => row[column]));
-    statements.push(
-      db
-        .prepare(`INSERT INTO fund_days (${COLUMNS.join(", ")}) SELECT ${fields} FROM json_each(?)`)
-        .bind(JSON.stringify(chunk)),
-    );
+    chunks.push(JSON.stringify(chunk));
   }
-  return statements;
+  return chunks;
+}
+
+/** The rows of a fundDaysJson parameter (?N) as a table with fund_days' columns. */
+export function fundDaysFromJson(parameter: string): string {
+  return `(SELECT ${COLUMNS.map((column, index) => `value ->> ${index} AS ${column}`).join(", ")} FROM json_each(${parameter}))`;
+}
+
+/** Statements inserting fund rows (the days they replace already deleted). */
+export function insertFundDaysStatements(db: D1Database, chunks: readonly string[]): D1PreparedStatement[] {
+  return chunks.map((json) =>
+    db
+      .prepare(`INSERT INTO fund_days (${COLUMNS.join(", ")}) SELECT * FROM ${fundDaysFromJson("?1")}`)
+      .bind(json),
+  );
 }

@@ -1,8 +1,9 @@
 // Group sums per day, kept exact (integer cents) in two ways. A write touching a few funds corrects
-// their groups by difference: subtract the fund's old rows, add its new ones, so its cost follows the
-// days it changed, not the size of the groups. A bulk recompute re-sums every group from fund_days
+// their groups by difference: each new row adds what it differs from the stored row it replaces, so
+// its cost follows the days it changed, not the size of the groups. A bulk recompute re-sums every group from fund_days
 // once at the end, with set-based statements over date slices that each fit a D1 query's limits.
 import type { Group } from "../../shared/engine/aggregate.ts";
+import { fundDaysFromJson } from "../db/fund-days.ts";
 
 /** The days of a fund's rows a recompute replaces: on or after `from`, or before `before`. */
 export interface ReplacedDays {
@@ -28,24 +29,35 @@ const SUMMED = [
   "fund_rows",
 ] as const;
 
-/** One fund row's contribution to each summed column, in SUMMED's order. */
-const CONTRIBUTIONS: readonly string[] = [
-  "d.aum_usd",
-  "d.net_flow_usd",
-  "COALESCE(d.flow_effect_usd, 0)",
-  "d.market_effect_usd",
-  "d.other_effect_usd",
-  "d.fee_effect_usd",
-  "d.cumulative_flow_usd",
-  "COALESCE(ABS(d.net_flow_usd), 0)",
-  "d.state <> 'not_listed'",
-  "d.net_flow_usd IS NOT NULL",
-  "COALESCE(d.net_flow_usd > 0, 0)",
-  "COALESCE(d.net_flow_usd < 0, 0)",
-  "d.state = 'provisional'",
-  "d.state = 'missing'",
+/** One fund row's (alias `row`) contribution to each summed column, in SUMMED's order. */
+const contributions = (row: string): readonly string[] => [
+  `${row}.aum_usd`,
+  `${row}.net_flow_usd`,
+  `COALESCE(${row}.flow_effect_usd, 0)`,
+  `${row}.market_effect_usd`,
+  `${row}.other_effect_usd`,
+  `${row}.fee_effect_usd`,
+  `${row}.cumulative_flow_usd`,
+  `COALESCE(ABS(${row}.net_flow_usd), 0)`,
+  `${row}.state <> 'not_listed'`,
+  `${row}.net_flow_usd IS NOT NULL`,
+  `COALESCE(${row}.net_flow_usd > 0, 0)`,
+  `COALESCE(${row}.net_flow_usd < 0, 0)`,
+  `${row}.state = 'provisional'`,
+  `${row}.state = 'missing'`,
   "1",
 ];
+const CONTRIBUTIONS = contributions("d");
+
+/**
+ * What replacing stored row `o` (NULL when there is none) by new row `n` adds to each summed column.
+ * The net flow stays NULL while no row reports one, as applyDifference expects of a new group day.
+ */
+const REPLACEMENT_TERMS: readonly string[] = SUMMED.map((column, index) =>
+  column === "net_flow_usd"
+    ? "CASE WHEN o.fund IS NULL THEN n.net_flow_usd ELSE COALESCE(n.net_flow_usd, 0) - COALESCE(o.net_flow_usd, 0) END"
+    : `(${contributions("n")[index]}) - CASE WHEN o.fund IS NULL THEN 0 ELSE (${contributions("o")[index]}) END`,
+);
 
 /** A day's net flow is NULL while no fund of the group reports one, as SUM over no values is. */
 const APPLY_DIFFERENCE = SUMMED.map((column) =>
@@ -60,57 +72,88 @@ export interface ReplacedRows {
   fund: string;
   replaced: ReplacedDays;
   groups: readonly Group[];
+  /** The last of the new rows, which run from replaced.from without a gap; null when none. */
+  lastNewDay: string | null;
 }
 
 /**
- * The rows being replaced, of every fund of a round (`replaced`), and each fund's groups
- * (`fund_groups`): ?1 binds the funds' [fund, from, before, [[by, key], …]]. Two primary-key ranges
- * per fund, never a scan; the groups' JSON is read once per fund, not once per row.
+ * The rows being replaced, of every fund of a round (`replaced`), those of them no new row takes
+ * the place of (`orphans`), and each fund's groups (`fund_groups`): ?1 binds the funds' [fund,
+ * from, before, [[by, key], …], lastNewDay]. Primary-key ranges per fund, never a scan; the
+ * groups' JSON is read once per fund, not once per row.
  */
 const REPLACED = `WITH jobs AS (
-    SELECT value ->> 0 AS fund, value ->> 1 AS from_date, value ->> 2 AS before, value -> 3 AS groups
-    FROM json_each(?1)),
+    SELECT value ->> 0 AS fund, value ->> 1 AS from_date, value ->> 2 AS before, value -> 3 AS groups,
+      COALESCE(value ->> 4, '') AS last_new FROM json_each(?1)),
   fund_groups AS MATERIALIZED (
     SELECT j.fund, g.value ->> 0 AS by, g.value ->> 1 AS key FROM jobs j CROSS JOIN json_each(j.groups) g),
   replaced AS (
     SELECT d.* FROM jobs j CROSS JOIN fund_days d ON d.fund = j.fund AND d.date >= j.from_date
     UNION ALL
+    SELECT d.* FROM jobs j CROSS JOIN fund_days d ON d.fund = j.fund AND d.date < j.before),
+  orphans AS (
+    SELECT d.* FROM jobs j CROSS JOIN fund_days d ON d.fund = j.fund AND d.date >= j.from_date AND d.date > j.last_new
+    UNION ALL
     SELECT d.* FROM jobs j CROSS JOIN fund_days d ON d.fund = j.fund AND d.date < j.before)`;
 
 function replacedParameter(funds: readonly ReplacedRows[]): string {
   return JSON.stringify(
-    funds.map(({ fund, replaced, groups }) => [
+    funds.map(({ fund, replaced, groups, lastNewDay }) => [
       fund,
       replaced.from,
       replaced.before,
       groups.map((group) => [group.by, group.key]),
+      lastNewDay,
     ]),
   );
 }
 
+/** Adds each term row's (alias t: fund, date, SUMMED) values to each group of its fund. */
+const ADD_TO_GROUPS = `INSERT INTO aggregate_days (group_by, group_key, date, ${SUMMED.join(", ")})
+  SELECT g.by, g.key, t.date, ${SUMMED.map((column) => `t.${column}`).join(", ")}
+  FROM terms t CROSS JOIN fund_groups g ON g.fund = t.fund
+  WHERE true
+  ON CONFLICT (group_by, group_key, date) DO UPDATE SET ${APPLY_DIFFERENCE}`;
+
 /**
- * Adds (sign 1) or subtracts (sign -1) the funds' stored rows in their replaced days to each of their
- * groups. Run with -1 before the rows are replaced and with 1 after: the groups then hold the new
- * sums. A row's terms are computed once, then added to each of its fund's groups; rows of one group
- * and day simply update it in turn (summing them first costs more than it saves).
+ * The groups' sums moved by replacing the funds' stored rows with the new rows of one fundDaysJson
+ * parameter (?2): each new row adds what it differs from the stored row of its day. Run before the
+ * stored rows are deleted. A row's terms are computed once, then added to each of its fund's groups;
+ * rows of one group and day simply update it in turn (summing them first costs more than it saves).
  */
-export function differenceStatement(
+export function replacementDifferenceStatement(
   db: D1Database,
   funds: readonly ReplacedRows[],
-  sign: 1 | -1,
+  newRows: string,
 ): D1PreparedStatement {
-  const signed = CONTRIBUTIONS.map((term, index) => `?2 * (${term}) AS ${SUMMED[index]}`);
+  const terms = REPLACEMENT_TERMS.map((term, index) => `${term} AS ${SUMMED[index]}`);
   return db
     .prepare(
       `${REPLACED},
-       terms AS MATERIALIZED (SELECT d.fund, d.date, ${signed.join(", ")} FROM replaced d)
-       INSERT INTO aggregate_days (group_by, group_key, date, ${SUMMED.join(", ")})
-       SELECT g.by, g.key, t.date, ${SUMMED.map((column) => `t.${column}`).join(", ")}
-       FROM terms t CROSS JOIN fund_groups g ON g.fund = t.fund
-       WHERE true
-       ON CONFLICT (group_by, group_key, date) DO UPDATE SET ${APPLY_DIFFERENCE}`,
+       terms AS MATERIALIZED (
+         SELECT n.fund, n.date, ${terms.join(", ")}
+         FROM ${fundDaysFromJson("?2")} n LEFT JOIN fund_days o ON o.fund = n.fund AND o.date = n.date)
+       ${ADD_TO_GROUPS}`,
     )
-    .bind(replacedParameter(funds), sign);
+    .bind(replacedParameter(funds), newRows);
+}
+
+/**
+ * The groups' sums less the stored rows no new row replaces (days past the new report date, or
+ * before a later first day). Run before the stored rows are deleted.
+ */
+export function orphanDifferenceStatement(
+  db: D1Database,
+  funds: readonly ReplacedRows[],
+): D1PreparedStatement {
+  const terms = CONTRIBUTIONS.map((term, index) => `-(${term}) AS ${SUMMED[index]}`);
+  return db
+    .prepare(
+      `${REPLACED},
+       terms AS MATERIALIZED (SELECT d.fund, d.date, ${terms.join(", ")} FROM orphans d)
+       ${ADD_TO_GROUPS}`,
+    )
+    .bind(replacedParameter(funds));
 }
 
 /** Removes the funds' stored rows in their replaced days. */

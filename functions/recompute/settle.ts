@@ -6,7 +6,7 @@ import { addDays } from "../../shared/dates.ts";
 import type { Asset } from "../../shared/domain.ts";
 import { type Group, groupId, groupsOf } from "../../shared/engine/aggregate.ts";
 import type { EngineOptions } from "../../shared/engine/types.ts";
-import { insertFundDaysStatements } from "../db/fund-days.ts";
+import { fundDaysJson, insertFundDaysStatements } from "../db/fund-days.ts";
 import { readFreshness } from "../db/meta.ts";
 import { QueryBudget } from "../db/query-budget.ts";
 import { loadAssets, loadFunds } from "../db/reference.ts";
@@ -15,9 +15,10 @@ import { Timings } from "../timing.ts";
 import {
   allGroups,
   deleteReplacedStatement,
-  differenceStatement,
   dropEmptyDaysStatement,
   markStaleStatement,
+  orphanDifferenceStatement,
+  replacementDifferenceStatement,
   resumSliceStatements,
 } from "./aggregates.ts";
 import { type FundRecompute, type FundRewrite, recomputeFunds } from "./fund.ts";
@@ -240,12 +241,22 @@ function rewriteStatements(
   rewrites: readonly FundRewrite[],
   bulk: boolean,
 ): D1PreparedStatement[] {
-  const replacing = rewrites.flatMap(({ fund, replaced }) =>
-    replaced ? [{ fund: fund.ticker, replaced, groups: bulk ? [] : groupsOf(fund) }] : [],
+  const replacing = rewrites.flatMap(({ fund, replaced, rows }) =>
+    replaced
+      ? [
+          {
+            fund: fund.ticker,
+            replaced,
+            groups: bulk ? [] : groupsOf(fund),
+            lastNewDay: rows.at(-1)?.date ?? null,
+          },
+        ]
+      : [],
   );
   if (replacing.length === 0) return [];
   const rows = rewrites.flatMap((rewrite) => rewrite.rows);
-  const replace = [deleteReplacedStatement(db, replacing), ...insertFundDaysStatements(db, rows)];
+  const newRows = fundDaysJson(rows);
+  const replace = [deleteReplacedStatement(db, replacing), ...insertFundDaysStatements(db, newRows)];
   if (bulk) {
     const firstNewDay = rows.reduce<string | null>(
       (first, row) => (first === null || row.date < first ? row.date : first),
@@ -254,9 +265,9 @@ function rewriteStatements(
     return [markStaleStatement(db, replacing, firstNewDay), ...replace];
   }
   return [
-    differenceStatement(db, replacing, -1),
+    ...newRows.map((json) => replacementDifferenceStatement(db, replacing, json)),
+    orphanDifferenceStatement(db, replacing),
     ...replace,
-    differenceStatement(db, replacing, 1),
     dropEmptyDaysStatement(db),
   ];
 }
