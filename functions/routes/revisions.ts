@@ -22,6 +22,10 @@ const route = createRoute({
         .openapi({ description: "An ISO timestamp, or a revision id to page from" }),
       subject: z.string().optional().openapi({ description: "A fund ticker or asset symbol" }),
       entity: z.enum(["fund", "price", "flow", "holding", "event"]).optional(),
+      restated: z
+        .enum(["true", "false"])
+        .optional()
+        .openapi({ description: "true: only revisions that replaced an old value (restatements)" }),
       limit: z.coerce.number().int().min(1).max(10_000).default(1000),
       format: ListFormat,
     }),
@@ -38,10 +42,12 @@ revisions.openapi(route, async (c) => {
   const query = c.req.valid("query");
   const sinceId = query.since && /^\d+$/.test(query.since) ? Number(query.since) : null;
   const sinceTime = query.since && sinceId === null ? new Date(query.since).toISOString() : null;
+  // Spelled out rather than a parameter, so that SQLite can use the partial index of restatements.
+  const restated = query.restated === "true" ? "AND old_value IS NOT NULL" : "";
   const { results } = await c.env.DB.prepare(
     `SELECT id, entity, key, old_value, new_value, recorded_at, source FROM revisions
      WHERE (?1 IS NULL OR id > ?1) AND (?2 IS NULL OR recorded_at > ?2) AND (?3 IS NULL OR subject = ?3)
-       AND (?4 IS NULL OR entity = ?4)
+       AND (?4 IS NULL OR entity = ?4) ${restated}
      ORDER BY id LIMIT ?5`,
   )
     .bind(sinceId, sinceTime, query.subject ?? null, query.entity ?? null, query.limit)

@@ -162,7 +162,11 @@ describe("data loaded from saved API answers", () => {
     const body = renderFile(csv.table, "csv").body;
     expect(body).toContain('"iShares ""Bitcoin"", Trust"');
     expect(csv.sha256).toBe(createHash("sha256").update(body).digest("hex"));
-    const daily = renderFile(fileAt("funds/IBIT.csv").table, "csv").body;
+    const daily = Buffer.from(renderFile(fileAt("funds/IBIT.csv").table, "csv").body).toString();
+    // The JSON file is the API's own rows, byte for byte.
+    const json = Buffer.from(renderFile(fileAt("funds/IBIT.json").table, "json").body).toString();
+    expect(json).toBe(`${JSON.stringify(rows)}\n`);
+    expect(model.fundRows("IBIT")).toEqual(rows);
     // A missing day's flow columns are empty, never 0.00.
     expect(daily.split("\r\n")[2]).toMatch(/^2024-01-12,missing,.*,600000\.00,,,/);
     expect(checksumList(files)).toContain(`${csv.sha256}  funds.csv`);

@@ -1,8 +1,12 @@
-// Charts drawn at build time with Observable Plot into linkedom's document, so pages carry plain SVG
-// and read without JavaScript. Each function returns the SVG markup; figures.ts pairs it with a table.
+// Charts drawn at build time, so pages carry plain SVG and read without JavaScript. Each function
+// returns the SVG markup; figures.ts pairs it with a table. The charts on every fund page (lines, bars,
+// attribution) are written directly as SVG (frame.ts): Observable Plot on linkedom's document took
+// most of a thousand-fund build. The few charts of the overview pages (stacked areas, the waterfall,
+// several lines) still use Plot, in the same frame.
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { signedUsd, usd } from "./format.ts";
+import { at, HEIGHT, periodEnd, timeFrame, timeOf, WIDTH } from "./frame.ts";
 
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
 
@@ -30,10 +34,6 @@ export const SERIES = [
   "#ff8ab7",
 ];
 export const REST_COLOR = "#8a8f98";
-
-// Drawn small and scaled up: at 520 units wide the axis text stays legible on a 375px phone.
-const WIDTH = 520;
-const HEIGHT = 250;
 
 export const toDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
@@ -89,28 +89,62 @@ export function sample<T>(points: T[], max = MAX_LINE_POINTS): T[] {
   return points.filter((_, i) => i % step === 0 || i === points.length - 1);
 }
 
+/** The smallest and largest of some numbers, [0, 0] when there are none. */
+function extent(values: Iterable<number>): [number, number] {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  return low <= high ? [low, high] : [0, 0];
+}
+
+/** Runs of consecutive points with a value: a line or area breaks where a value is missing. */
+function runs<T extends { value: number | null }>(points: T[]): T[][] {
+  const found: T[][] = [[]];
+  for (const point of points) {
+    if (point.value === null) found.push([]);
+    else found.at(-1)?.push(point);
+  }
+  return found.filter((run) => run.length > 0);
+}
+
+/** A value over time as a line, optionally over a shaded area down to zero. Drawn directly as SVG. */
 export function lineChart(
   label: string,
   points: DatedValue[],
   options: { format: AxisFormat; color?: string; area?: boolean; zero?: boolean; thresholds?: number[] },
 ): string {
   const color = options.color ?? COLOR.line;
-  points = sample(points);
-  const x = (d: DatedValue) => toDate(d.date);
-  const y = (d: DatedValue) => d.value;
-  const marks: Plot.Markish[] = [
-    options.area ? Plot.areaY(points, { x, y, fill: color, fillOpacity: 0.15 }) : null,
-    Plot.lineY(points, { x, y, stroke: color, strokeWidth: 1.75 }),
-    options.zero ? Plot.ruleY([0], { strokeOpacity: 0.5 }) : null,
-    options.thresholds
-      ? Plot.ruleY(options.thresholds, { strokeDasharray: "4,3", strokeOpacity: 0.7 })
-      : null,
-  ];
-  return render(label, {
-    x: { type: "utc", label: null },
-    y: { grid: true, label: null, tickFormat: TICK[options.format], zero: options.area },
-    marks,
-  });
+  const drawn = sample(points).map((p) => ({ time: timeOf(p.date), value: p.value }));
+  const values = drawn.flatMap((p) => (p.value === null ? [] : [p.value]));
+  const levels = [...(options.area || options.zero ? [0] : []), ...(options.thresholds ?? [])];
+  const frame = timeFrame(
+    extent(drawn.map((p) => p.time)),
+    extent([...values, ...levels]),
+    TICK[options.format],
+  );
+  const xy = (p: { time: number; value: number | null }) =>
+    `${at(frame.x(p.time))},${at(frame.y(p.value ?? 0))}`;
+  const segments = runs(drawn);
+  const line = segments.map((run) => `M${run.map(xy).join("L")}`).join("");
+  const base = at(frame.y(0));
+  const area = segments
+    .map(
+      (run) =>
+        `M${at(frame.x(run[0]?.time ?? 0))},${base}L${run.map(xy).join("L")}L${at(frame.x(run.at(-1)?.time ?? 0))},${base}Z`,
+    )
+    .join("");
+  return frame.svg(
+    label,
+    [
+      options.area ? `<path d="${area}" fill="${color}" fill-opacity="0.15"/>` : "",
+      `<path d="${line}" fill="none" stroke="${color}" stroke-width="1.75" stroke-linejoin="round" stroke-linecap="round"/>`,
+      options.zero ? frame.rule(0, 'stroke-opacity="0.5"') : "",
+      ...(options.thresholds ?? []).map((t) => frame.rule(t, 'stroke-opacity="0.7" stroke-dasharray="4,3"')),
+    ].join(""),
+  );
 }
 
 export interface Bar {
@@ -120,37 +154,78 @@ export interface Bar {
   missing?: boolean;
 }
 
+type Rect = [x1: number, y1: number, x2: number, y2: number];
+
+/**
+ * Where there are more bars than pixels (ten years of daily streaks), one column per pixel as long as
+ * the longest bar in it: what the eye sees anyway, at a fraction of the bytes. The table keeps every number.
+ */
+function perPixel(rects: Rect[]): Rect[] {
+  const columns = new Map<number, Rect>();
+  for (const [x1, y1, x2, y2] of rects) {
+    const pixel = Math.floor(x1);
+    const column = columns.get(pixel);
+    if (!column) columns.set(pixel, [x1, Math.min(y1, y2), x2, Math.max(y1, y2)]);
+    else
+      columns.set(pixel, [
+        column[0],
+        Math.min(column[1], y1, y2),
+        Math.max(column[2], x2),
+        Math.max(column[3], y1, y2),
+      ]);
+  }
+  return [...columns.values()];
+}
+
+/** Rectangles of one fill as one path: hundreds of bars cost one element. */
+function rectangles(fill: string, all: Rect[], opacity = 1): string {
+  if (all.length === 0) return "";
+  const rects = all.length > WIDTH / 2 ? perPixel(all) : all;
+  const d = rects.map(([x1, y1, x2, y2]) => `M${at(x1)},${at(y1)}H${at(x2)}V${at(y2)}H${at(x1)}Z`).join("");
+  return `<path d="${d}" fill="${fill}"${opacity === 1 ? "" : ` fill-opacity="${opacity}"`}/>`;
+}
+
 /** Signed bars (inflows up, outflows down); days with no figure get a × on the zero line, not a bar. */
 export function barChart(
   label: string,
   bars: Bar[],
   options: { interval: "day" | "monday" | "month"; format: AxisFormat },
 ): string {
-  const present = bars.filter((bar) => bar.value !== null);
-  const absent = bars.filter((bar) => bar.missing);
-  return render(label, {
-    x: { type: "utc", label: null },
-    y: { grid: true, label: null, tickFormat: TICK[options.format] },
-    marks: [
-      Plot.rectY(present, {
-        x: (bar: Bar) => toDate(bar.date),
-        y: (bar: Bar) => bar.value,
-        interval: options.interval,
-        fill: (bar: Bar) => ((bar.value ?? 0) >= 0 ? COLOR.inflow : COLOR.outflow),
-        fillOpacity: (bar: Bar) => (bar.faint ? 0.45 : 1),
-        // Gaps between bars only while bars are wide enough to spare them.
-        inset: present.length > 120 ? 0 : 0.5,
-      }),
-      Plot.ruleY([0], { strokeOpacity: 0.6 }),
-      Plot.dot(absent, {
-        x: (bar: Bar) => toDate(bar.date),
-        y: 0,
-        symbol: "times",
-        stroke: COLOR.missing,
-        r: 3,
-      }),
-    ],
+  const placed = bars.map((bar) => {
+    const start = timeOf(bar.date);
+    return { ...bar, start, end: periodEnd(start, options.interval) };
   });
+  const present = placed.filter((bar) => bar.value !== null);
+  const frame = timeFrame(
+    extent(placed.flatMap((bar) => [bar.start, bar.end])),
+    extent([0, ...present.map((bar) => bar.value ?? 0)]),
+    TICK[options.format],
+  );
+  // Gaps between bars only while bars are wide enough to spare them.
+  const inset = present.length > 120 ? 0 : 0.5;
+  const groups = new Map<string, Rect[]>();
+  for (const bar of present) {
+    const value = bar.value ?? 0;
+    const key = `${value >= 0 ? COLOR.inflow : COLOR.outflow} ${bar.faint ? 0.45 : 1}`;
+    const list = groups.get(key) ?? [];
+    list.push([frame.x(bar.start) + inset, frame.y(0), frame.x(bar.end) - inset, frame.y(value)]);
+    groups.set(key, list);
+  }
+  const crosses = placed
+    .filter((bar) => bar.missing)
+    .map((bar) => `M${at(frame.x(bar.start) - 2.5)},${at(frame.y(0) - 2.5)}l5,5m0,-5l-5,5`)
+    .join("");
+  return frame.svg(
+    label,
+    [
+      ...[...groups].map(([key, rects]) => {
+        const [fill = COLOR.inflow, opacity] = key.split(" ");
+        return rectangles(fill, rects, Number(opacity));
+      }),
+      frame.rule(0, 'stroke-opacity="0.6"'),
+      crosses ? `<path d="${crosses}" stroke="${COLOR.missing}" stroke-width="1.5" fill="none"/>` : "",
+    ].join(""),
+  );
 }
 
 export interface StackRow {
@@ -206,32 +281,51 @@ export function attributionChart(
   net: DatedValue[],
   interval: "monday" | "month",
 ): string {
-  const parts = Object.keys(PART_COLORS);
-  return render(label, {
-    x: { type: "utc", label: null },
-    y: { grid: true, label: null, tickFormat: usdTick },
-    color: { domain: parts, range: Object.values(PART_COLORS) },
-    marks: [
-      Plot.rectY(rows, {
-        x: (row: AttributionRow) => toDate(row.date),
-        y: "value",
-        fill: "part",
-        order: parts,
-        interval,
-        insetLeft: 0.5,
-        insetRight: 0.5,
-      }),
-      Plot.ruleY([0], { strokeOpacity: 0.6 }),
-      Plot.dot(net, {
-        // Centred on the period's bar: half a week or about half a month after its start.
-        x: (d: DatedValue) =>
-          new Date(toDate(d.date).getTime() + (interval === "monday" ? 3.5 : 15) * 86_400_000),
-        y: "value",
-        fill: "currentColor",
-        r: 2.5,
-      }),
-    ],
+  // Parts stack upward from zero when positive and downward when negative, in the legend's order.
+  const tops = new Map<string, { up: number; down: number }>();
+  const stacked = rows.map((row) => {
+    const top = tops.get(row.date) ?? { up: 0, down: 0 };
+    tops.set(row.date, top);
+    const from = row.value >= 0 ? top.up : top.down;
+    const to = from + row.value;
+    if (row.value >= 0) top.up = to;
+    else top.down = to;
+    const start = timeOf(row.date);
+    return { part: row.part, start, end: periodEnd(start, interval), from, to };
   });
+  // Centred on the period's bar: half a week or about half a month after its start.
+  const dots = net.map((d) => ({
+    time: timeOf(d.date) + (interval === "monday" ? 3.5 : 15) * 86_400_000,
+    value: d.value,
+  }));
+  const frame = timeFrame(
+    extent(stacked.flatMap((s) => [s.start, s.end])),
+    extent([
+      0,
+      ...stacked.flatMap((s) => [s.from, s.to]),
+      ...dots.flatMap((d) => (d.value === null ? [] : [d.value])),
+    ]),
+    usdTick,
+  );
+  const parts = Object.entries(PART_COLORS).map(([part, color]) =>
+    rectangles(
+      color,
+      stacked
+        .filter((s) => s.part === part)
+        .map((s) => [frame.x(s.start) + 0.5, frame.y(s.from), frame.x(s.end) - 0.5, frame.y(s.to)]),
+    ),
+  );
+  const circles = dots
+    .filter((d) => d.value !== null)
+    .map(
+      (d) =>
+        `M${at(frame.x(d.time) - 2.5)},${at(frame.y(d.value ?? 0))}a2.5,2.5 0 1,0 5,0a2.5,2.5 0 1,0 -5,0`,
+    )
+    .join("");
+  return frame.svg(
+    label,
+    [...parts, frame.rule(0, 'stroke-opacity="0.6"'), `<path d="${circles}" fill="currentColor"/>`].join(""),
+  );
 }
 
 export interface Step {

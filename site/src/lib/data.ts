@@ -1,14 +1,16 @@
 // The one place the site gets its data, once per build. Everything comes from the API's own answers
-// (GET /v1/export, /v1/funds/{t}/daily, /v1/revisions), or from the same documents saved as files
-// when AUMFLOW_EXPORT_DIR is set (export.json, daily/<TICKER>.json, revisions.json).
+// (GET /v1/export, every fund's daily rows from /v1/daily, /v1/revisions?restated=true), or from the same
+// documents saved as files when AUMFLOW_EXPORT_DIR is set (export.json, daily/<TICKER>.json as
+// /v1/funds/{t}/daily answers, revisions.json).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { ExportDocument, FundDayRow, RevisionRow } from "../../../shared/export.ts";
+import { type Bytes, type FundHistory, toHistory } from "./history.ts";
 
 export interface SiteData {
   export: ExportDocument;
-  /** Each fund's calendar-day rows, oldest first, by ticker. */
-  daily: ReadonlyMap<string, readonly FundDayRow[]>;
+  /** Each fund's calendar-day rows, oldest first, by ticker (held compactly: see history.ts). */
+  daily: ReadonlyMap<string, FundHistory>;
   revisions: readonly RevisionRow[];
   /** Where it came from, for the footer and the build log. */
   origin: string;
@@ -19,7 +21,10 @@ interface FundDaily {
   rows: FundDayRow[];
 }
 
+/** Files read at once from a directory of saved answers. */
 const DAILY_CONCURRENCY = 8;
+/** Funds per GET /v1/daily (its most): a thousand funds' ten years are 1.4 GB of JSON, 14 MB a page. */
+const DAILY_PAGE = 10;
 
 let loading: { build: string; data: Promise<SiteData> } | undefined;
 
@@ -37,23 +42,36 @@ export function loadSiteData(): Promise<SiteData> {
 async function load(): Promise<SiteData> {
   const dir = process.env.AUMFLOW_EXPORT_DIR;
   const api = (process.env.AUMFLOW_API ?? "http://localhost:8787").replace(/\/+$/, "");
-  const read = dir ? fromDirectory(path.resolve(dir)) : fromApi(api);
+  const readBytes = dir ? fromDirectory(path.resolve(dir)) : fromApi(api);
+  const read = async (document: string) => parse(await readBytes(document), document);
   const started = performance.now();
-  const exportDocument = checkExport(await read("export"));
-  const tickers = exportDocument.funds.map((fund) => fund.ticker);
-  const daily = new Map<string, FundDayRow[]>();
-  await forEachLimited(tickers, DAILY_CONCURRENCY, async (ticker) => {
-    const answer = (await read(`daily/${ticker}`)) as FundDaily;
-    if (!Array.isArray(answer?.rows)) throw new Error(`daily rows of ${ticker}: no "rows" array`);
-    daily.set(ticker, answer.rows);
-  });
-  const revisions = dir ? ((await read("revisions")) as RevisionPage).revisions : await allRevisions(api);
+  const daily = new Map<string, FundHistory>();
+  const add = (bytes: Uint8Array, ticker?: string) => {
+    const answer = parse(bytes, `daily rows of ${ticker ?? "a fund"}`) as FundDaily;
+    if (!Array.isArray(answer?.rows)) throw new Error(`daily rows of ${answer?.fund}: no "rows" array`);
+    daily.set(answer.fund, toHistory(answer.rows, rowsBytes(bytes, answer.fund)));
+  };
+  const exportDocument = read("export").then(checkExport);
+  // From files, the export names the funds to read; from the API, the three reads go side by side.
+  const [doc, revisions] = await Promise.all([
+    exportDocument,
+    dir ? read("revisions").then((page) => (page as RevisionPage).revisions) : allRevisions(api),
+    dir
+      ? exportDocument.then((found) =>
+          forEachLimited(
+            found.funds.map((fund) => fund.ticker),
+            DAILY_CONCURRENCY,
+            async (ticker) => add(await readBytes(`daily/${ticker}`), ticker),
+          ),
+        )
+      : eachDailyLine(api, add),
+  ]);
   const origin = dir ? `files in ${dir}` : api;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
-    `aumflow: data_version ${exportDocument.data_version}, ${tickers.length} funds from ${origin} in ${seconds}s`,
+    `aumflow: data_version ${doc.data_version}, ${doc.funds.length} funds from ${origin} in ${seconds}s`,
   );
-  return { export: exportDocument, daily, revisions: (revisions ?? []).filter(isRestatement), origin };
+  return { export: doc, daily, revisions: (revisions ?? []).filter(isRestatement), origin };
 }
 
 interface RevisionPage {
@@ -67,12 +85,34 @@ interface RevisionPage {
  */
 const isRestatement = (row: RevisionRow) => row.old_value !== null && row.old_value !== undefined;
 
-/** Pages through GET /v1/revisions (by revision id) and keeps the restatements. */
+/**
+ * Every fund's daily answer from GET /v1/daily, a page of funds per request (one answer per line);
+ * the next page is asked for while this one is read, so the API and the build work side by side.
+ */
+async function eachDailyLine(api: string, onLine: (bytes: Uint8Array) => void): Promise<void> {
+  const page = (after?: string | null) =>
+    get(`${api}/v1/daily?limit=${DAILY_PAGE}${after ? `&after=${encodeURIComponent(after)}` : ""}`);
+  let response: Promise<Response> | undefined = page();
+  while (response) {
+    const current: Response = await response;
+    const after = current.headers.get("next-after");
+    response = after ? page(after) : undefined;
+    const body = new Uint8Array(await current.arrayBuffer());
+    for (let start = 0; start < body.length; ) {
+      const end = body.indexOf(NEWLINE, start);
+      const stop = end === -1 ? body.length : end;
+      if (stop > start) onLine(body.subarray(start, stop));
+      start = stop + 1;
+    }
+  }
+}
+
+/** Pages through GET /v1/revisions?restated=true (by revision id): the only revisions pages show. */
 async function allRevisions(api: string): Promise<RevisionRow[]> {
   const kept: RevisionRow[] = [];
   let since: string | undefined;
   do {
-    const url = `${api}/v1/revisions?limit=10000${since ? `&since=${since}` : ""}`;
+    const url = `${api}/v1/revisions?restated=true&limit=10000${since ? `&since=${since}` : ""}`;
     const page = (await getJson(url)) as RevisionPage;
     kept.push(...page.revisions.filter(isRestatement));
     since = page.next_since;
@@ -80,32 +120,56 @@ async function allRevisions(api: string): Promise<RevisionRow[]> {
   return kept;
 }
 
-type Reader = (document: string) => Promise<unknown>;
+/** Reads one document's bytes: the daily rows are kept as the API wrote them (see rowsBytes). */
+type Reader = (document: string) => Promise<Uint8Array>;
 
 function fromDirectory(dir: string): Reader {
   return async (document) => {
     const file = path.join(dir, `${document}.json`);
     try {
-      return JSON.parse(await readFile(file, "utf8"));
+      return await readFile(file);
     } catch (error) {
       throw new Error(`cannot read ${file} (AUMFLOW_EXPORT_DIR): ${(error as Error).message}`);
     }
   };
 }
 
-const API_PATHS: Record<string, (ticker?: string) => string> = {
-  export: () => "/v1/export",
-  daily: (ticker = "") => `/v1/funds/${encodeURIComponent(ticker)}/daily`,
-};
+function parse(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+  } catch (error) {
+    throw new Error(`${what}: not JSON (${(error as Error).message})`);
+  }
+}
+
+const NEWLINE = 0x0a;
+const CLOSING_BRACE = 0x7d;
+
+/**
+ * The bytes of the rows array inside an answer written `{"fund":"IBIT","rows":[…]}`, which is how the
+ * API writes it, with the newline the open data file ends with. The file then is the API's own
+ * text, and a thousand funds' rows are not written out again. Undefined for any other layout.
+ */
+function rowsBytes(answer: Uint8Array, ticker: string): Bytes | undefined {
+  const head = Buffer.from(`{"fund":${JSON.stringify(ticker)},"rows":`);
+  let end = answer.length;
+  while (end > 0 && answer[end - 1] !== CLOSING_BRACE) end--;
+  if (end <= head.length || !head.equals(answer.subarray(0, head.length))) return undefined;
+  const rows = new Uint8Array(end - head.length);
+  rows.set(answer.subarray(head.length, end - 1));
+  rows[rows.length - 1] = NEWLINE;
+  return rows;
+}
 
 function fromApi(api: string): Reader {
-  return (document) => {
-    const [kind = "", ticker] = document.split("/");
-    return getJson(`${api}${API_PATHS[kind]?.(ticker) ?? `/${document}`}`);
-  };
+  return async (document) => new Uint8Array(await (await get(`${api}/v1/${document}`)).arrayBuffer());
 }
 
 async function getJson(url: string): Promise<unknown> {
+  return (await get(url)).json();
+}
+
+async function get(url: string): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(url, { headers: { accept: "application/json" } });
@@ -115,7 +179,7 @@ async function getJson(url: string): Promise<unknown> {
     );
   }
   if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
-  return response.json();
+  return response;
 }
 
 /** Fails the build early, with a clear message, when the export is not the shape the pages expect. */

@@ -4,7 +4,8 @@ import { toDayNumber } from "../../../shared/dates.ts";
 import type { AggregateRow, FundDayRow, FundSummary, GroupBy, RevisionRow } from "../../../shared/export.ts";
 import { loadSiteData, type SiteData } from "./data.ts";
 import { num } from "./format.ts";
-import { type DateFlags, fundDaySlice, groupSlice, rollUp, type Slice } from "./slices.ts";
+import { exactRows, type FundHistory, stateAt, toHistory } from "./history.ts";
+import { type DateFlags, fundDaySlices, groupSlice, rollUp, type Slice } from "./slices.ts";
 
 export interface Issuer {
   slug: string;
@@ -41,7 +42,9 @@ export interface Model {
   periodRows: (period: PeriodName, label: string) => AggregateRow[];
   fundDays: (ticker: string) => Slice[];
   fundPeriods: (ticker: string, period: "week" | "month") => Slice[];
+  /** The API's exact rows, parsed again on each call: for pages that quote its decimal strings. */
   fundRows: (ticker: string) => readonly FundDayRow[];
+  fundHistory: (ticker: string) => FundHistory;
   /** Each fund's flow in one ISO week, for week pages. */
   fundFlowsInWeek: (label: string) => { fund: FundSummary; slice: Slice }[];
   /** A fund's AUM as a share of all funds of its asset, per day. */
@@ -71,6 +74,20 @@ export function issuerSlug(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "");
+}
+
+const NO_HISTORY = toHistory([]);
+
+/** Like memo, but keeps only the `size` most recently used answers. */
+function recent<K, V>(compute: (key: K) => V, size: number): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    const value = cache.has(key) ? (cache.get(key) as V) : compute(key);
+    cache.delete(key);
+    cache.set(key, value);
+    if (cache.size > size) cache.delete(cache.keys().next().value as K);
+    return value;
+  };
 }
 
 function memo<K, V>(compute: (key: K) => V): (key: K) => V {
@@ -128,9 +145,10 @@ function buildModel(data: SiteData): Model {
     return groupRows(by, key, period).map((row) => groupSlice(row, groupFlags));
   });
 
-  const fundRows = (ticker: string) => data.daily.get(ticker) ?? [];
-  // Not remembered: rebuilding one fund's days is cheap, keeping every fund's would double the memory.
-  const fundDays = (ticker: string) => fundRows(ticker).map(fundDaySlice);
+  const fundHistory = (ticker: string) => data.daily.get(ticker) ?? NO_HISTORY;
+  // Only the last few funds' days are kept: the pages being built now ask for them several times,
+  // and keeping every fund's would hold millions of objects for the whole build.
+  const fundDays = recent((ticker: string) => fundDaySlices(fundHistory(ticker)), 8);
   const fundWeeks = memo((ticker: string) => rollUp(fundDays(ticker), "week"));
   const fundMonths = memo((ticker: string) => rollUp(fundDays(ticker), "month"));
   const weekIndex = memo(() => weeklyIndex(funds, fundWeeks));
@@ -154,7 +172,8 @@ function buildModel(data: SiteData): Model {
     periodRows: (period, label) => rowsByPeriod.get(`${period}\u0000${label}`) ?? [],
     fundDays,
     fundPeriods: (ticker, period) => (period === "week" ? fundWeeks(ticker) : fundMonths(ticker)),
-    fundRows,
+    fundRows: (ticker) => exactRows(fundHistory(ticker)),
+    fundHistory,
     fundFlowsInWeek: (label) => weekIndex(undefined).get(label) ?? [],
     fundShare: (ticker) => {
       const fund = fundByTicker.get(ticker);
@@ -218,11 +237,12 @@ function dateFlags(data: SiteData, fundByTicker: Map<string, FundSummary>) {
     if (summary) mark(missing, summary, date);
   }
   for (const date of data.export.summary.provisional_dates) {
-    for (const [ticker, rows] of data.daily) {
-      const first = rows[0];
-      const row = first && rows[toDayNumber(date) - toDayNumber(first.date)];
+    const day = toDayNumber(date);
+    for (const [ticker, history] of data.daily) {
+      const i = day - (history.day[0] ?? 0);
       const fund = fundByTicker.get(ticker);
-      if (row?.date === date && row.state === "provisional" && fund) mark(provisional, fund, date);
+      if (history.day[i] === day && stateAt(history, i) === "provisional" && fund)
+        mark(provisional, fund, date);
     }
   }
   const within = (dates: string[] | undefined, start: string, end: string) =>

@@ -2,7 +2,9 @@
 // Values are the API's exact decimal strings, never the rounded figures shown on pages.
 import { createHash } from "node:crypto";
 import type { GroupBy } from "../../../shared/export.ts";
+import type { Bytes } from "./history.ts";
 import type { Model } from "./model.ts";
+import { csvBody, jsonBody } from "./records.ts";
 
 type Record_ = Record<string, unknown>;
 
@@ -14,6 +16,8 @@ export interface DataTable {
   /** Daily rows of one fund, listed apart from the shared tables. */
   fund?: string;
   records: () => Record_[];
+  /** Files already written at load (a fund's daily rows): served as they are, never rendered again. */
+  rendered?: () => { csv: Bytes; json: Bytes; rows: number };
 }
 
 export interface DataFile {
@@ -89,26 +93,20 @@ export function dataTables(model: Model): DataTable[] {
       description: `${fund.name}: one row per calendar day.`,
       fund: fund.ticker,
       records: () => model.fundRows(fund.ticker) as unknown as Record_[],
+      rendered: () => {
+        const history = model.fundHistory(fund.ticker);
+        return { csv: history.csv, json: history.json, rows: history.length };
+      },
     }),
   );
   return [...shared, ...perFund];
 }
 
-function csvValue(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function renderFile(table: DataTable, format: "csv" | "json"): { body: string; rows: number } {
+export function renderFile(table: DataTable, format: "csv" | "json"): { body: string | Bytes; rows: number } {
+  const rendered = table.rendered?.();
+  if (rendered) return { body: rendered[format], rows: rendered.rows };
   const records = table.records();
-  if (format === "json") return { body: `${JSON.stringify(records)}\n`, rows: records.length };
-  const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
-  const lines = [
-    columns.join(","),
-    ...records.map((record) => columns.map((c) => csvValue(record[c])).join(",")),
-  ];
-  return { body: `${lines.join("\r\n")}\r\n`, rows: records.length };
+  return { body: format === "json" ? jsonBody(records) : csvBody(records), rows: records.length };
 }
 
 const catalogs = new WeakMap<Model, DataFile[]>();

@@ -4,8 +4,9 @@
 import { monthOf } from "../../../shared/dates.ts";
 import type { DayState } from "../../../shared/domain.ts";
 import type { AggregateRow, FundDayRow } from "../../../shared/export.ts";
-import { weekOf } from "./calendar.ts";
+import { dateOfDay, weekOf } from "./calendar.ts";
 import { num } from "./format.ts";
+import { type FundHistory, stateAt, valueAt } from "./history.ts";
 
 /** How complete a slice's flows are. "partial": some funds of a group have no flow on record yet. */
 export type SliceStatus = "final" | "provisional" | "missing" | "partial" | "closed" | "not_listed";
@@ -55,6 +56,30 @@ export function fundDaySlice(row: FundDayRow): Slice {
     price: num(row.price_usd),
     priceStale: row.price_stale,
   };
+}
+
+/** Every day of a fund's history as slices, read from its typed columns. */
+export function fundDaySlices(history: FundHistory): Slice[] {
+  const slices: Slice[] = new Array(history.length);
+  for (let i = 0; i < history.length; i++) {
+    const date = dateOfDay(history.day[i] ?? 0);
+    slices[i] = {
+      label: date,
+      start: date,
+      end: date,
+      status: STATUS_OF_STATE[stateAt(history, i)],
+      aum: valueAt(history.aum, i) ?? 0,
+      flow: valueAt(history.flow, i),
+      market: valueAt(history.market, i) ?? 0,
+      other: valueAt(history.other, i) ?? 0,
+      fee: valueAt(history.fee, i) ?? 0,
+      cumulative: valueAt(history.cumulative, i) ?? 0,
+      units: valueAt(history.units, i),
+      price: valueAt(history.price, i),
+      priceStale: history.priceStale[i] === 1,
+    };
+  }
+  return slices;
 }
 
 /**
