@@ -64,12 +64,9 @@ api.use("*", async (c, next) => {
   if (c.req.method !== "GET" || c.req.path === "/v1/health") return next();
   const freshness = await readFreshness(c.env.DB);
   if (freshness.pending && !(await settleDerived(c.env))) {
-    throw new Problem(
-      503,
-      "Derived figures are being recomputed after a large write; retry shortly.",
-      [],
-      { "Retry-After": "2" },
-    );
+    throw new Problem(503, "Derived figures are being recomputed after a large write; retry shortly.", [], {
+      "Retry-After": "2",
+    });
   }
   const etag = `W/"${freshness.dataVersion}-${await urlDigest(c.req.url)}"`;
   const headers = { ETag: etag, "Cache-Control": "public, max-age=0, must-revalidate" };
