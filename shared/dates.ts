@@ -32,6 +32,11 @@ export function fromDayNumber(dayNumber: number): string {
   return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** The later of two ISO dates. */
+export function laterDate(a: string, b: string): string {
+  return a < b ? b : a;
+}
+
 export function addDays(date: string, days: number): string {
   return fromDayNumber(toDayNumber(date) + days);
 }

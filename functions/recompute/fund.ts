@@ -1,7 +1,7 @@
 // Recomputes funds' daily rows from the first date a change can reach, continuing from each fund's
 // stored row of the day before, so a restatement late in a long history costs only the days after it.
 // A round of funds is read in one batch: only the facts the resumed roll reads, and the rows before.
-import { addDays } from "../../shared/dates.ts";
+import { addDays, laterDate } from "../../shared/dates.ts";
 import type { Fund } from "../../shared/domain.ts";
 import { firstAnchor, recomputeFrom, rollFund } from "../../shared/engine/fund-days.ts";
 import type { EngineOptions, FundLedger } from "../../shared/engine/types.ts";
@@ -104,7 +104,7 @@ function rewrite(
   if (anchor === null || reportDate === null || reportDate < anchor) {
     return { fund, replaced: EVERY_DAY, rows: [] };
   }
-  const from = recomputeFrom(ledger, [job.changedFrom, anchor].sort()[1] as string);
+  const from = recomputeFrom(ledger, laterDate(job.changedFrom, anchor));
   const stored = previous?.get(fund.ticker);
   const resume =
     from > anchor && stored?.date === addDays(from, -1)

@@ -2,7 +2,7 @@
 // One recompute runs at a time, under a lease in D1: concurrent writers wait for the holder, which
 // drains the queued funds, theirs included, as far as one invocation's D1 queries allow. A holder
 // that dies (or runs out of budget) leaves the queue on record, so the next request goes on.
-import { addDays } from "../../shared/dates.ts";
+import { addDays, laterDate } from "../../shared/dates.ts";
 import type { Asset } from "../../shared/domain.ts";
 import { type Group, groupId, groupsOf } from "../../shared/engine/aggregate.ts";
 import type { EngineOptions } from "../../shared/engine/types.ts";
@@ -27,6 +27,9 @@ import { publishSummary } from "./publish.ts";
 
 const LEASE_MS = 30_000;
 const WAIT_LIMIT_MS = 25_000;
+/** Waiting for another request's lease: first pause, doubled up to the most. */
+const FIRST_PAUSE_MS = 40;
+const MAX_PAUSE_MS = 1_000;
 /** Funds per transaction: bounds a request's memory and D1 statement count. */
 const FUNDS_PER_ROUND = 25;
 /**
@@ -95,6 +98,7 @@ export async function settleDerived(env: Env, options: SettleOptions = {}): Prom
   const timings = options.timings ?? new Timings();
   const budget = new QueryBudget(options.queryBudget ?? QUERY_BUDGET);
   const deadline = Date.now() + WAIT_LIMIT_MS;
+  let pause = FIRST_PAUSE_MS;
   for (;;) {
     if (!(await readFreshness(env.DB)).pending) return true;
     const expiry = await acquireLease(env.DB);
@@ -122,7 +126,9 @@ export async function settleDerived(env: Env, options: SettleOptions = {}): Prom
         },
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    // Backing off keeps a long wait to a few dozen D1 queries of the invocation's thousand.
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, MAX_PAUSE_MS);
   }
 }
 
@@ -357,7 +363,7 @@ async function resumStaleGroupSums(
 function sliceBounds(stale: string, first: string | null, last: string | null, days: number): string[] {
   const bounds = [stale];
   if (first === null || last === null) return [...bounds, "9999-12-31"];
-  for (let day = addDays(stale > first ? stale : first, days); day <= last; day = addDays(day, days)) {
+  for (let day = addDays(laterDate(stale, first), days); day <= last; day = addDays(day, days)) {
     bounds.push(day);
   }
   return [...bounds, "9999-12-31"];
