@@ -169,17 +169,32 @@ async function getJson(url: string): Promise<unknown> {
   return (await get(url)).json();
 }
 
+/**
+ * How often a build waits out a busy API: 503 while a large write's figures are being recomputed, 429
+ * when rate limited. Each wait is the answer's Retry-After (2 s when it gives none).
+ */
+const BUSY_RETRIES = 30;
+
 async function get(url: string): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { accept: "application/json" } });
-  } catch (error) {
-    throw new Error(
-      `cannot reach ${url}: ${(error as Error).message}. Start the API (npm start) or set AUMFLOW_API / AUMFLOW_EXPORT_DIR.`,
-    );
+  for (let attempt = 0; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: { accept: "application/json" } });
+    } catch (error) {
+      throw new Error(
+        `cannot reach ${url}: ${(error as Error).message}. Start the API (npm start) or set AUMFLOW_API / AUMFLOW_EXPORT_DIR.`,
+      );
+    }
+    if ((response.status === 503 || response.status === 429) && attempt < BUSY_RETRIES) {
+      const seconds = Number(response.headers.get("retry-after")) || 2;
+      await response.body?.cancel();
+      console.log(`aumflow: ${url} answered ${response.status}; asking again in ${seconds} s`);
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      continue;
+    }
+    if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+    return response;
   }
-  if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
-  return response;
 }
 
 /** Fails the build early, with a clear message, when the export is not the shape the pages expect. */
