@@ -90,6 +90,9 @@ try {
   const needsLoaded = ["backfill", "site", "restatement", "reads"].some((name) =>
     only.has(name as StageName),
   );
+  // The site, the restatement and the reads measure the backfilled universe: without it they would
+  // measure an empty product.
+  if (needsLoaded) only.add("backfill");
   // One at a time: two `wrangler d1 migrations apply` side by side once hung the bench for good.
   const start = async () => {
     say("starting a fresh local Worker (wrangler dev, empty D1 and KV)");
