@@ -7,6 +7,7 @@ import { addDays, dayOfWeek, eachDay } from "../../shared/dates.ts";
 import { usdToUnits } from "../../shared/decimal.ts";
 import { rollFund } from "../../shared/engine/fund-days.ts";
 import type { FlowFact, FundLedger, HoldingsMark, TransferFact } from "../../shared/engine/types.ts";
+import { seededRandom } from "./universe.ts";
 
 export interface EngineFigures {
   funds: number;
@@ -22,17 +23,6 @@ export interface EngineFigures {
 
 const OPTIONS = { accrueFees: true };
 const FIRST_DAY = "2015-01-01";
-
-/** mulberry32: a small seeded generator, so every run rolls the same market. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A daily random walk of closes at scale 8, with about one day in fifty left without a mark. */
 function pricePath(dates: string[], opening: number, random: () => number): Map<string, bigint> {

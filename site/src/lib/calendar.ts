@@ -1,6 +1,6 @@
 // ISO weeks of dates, remembered: every fund shares one calendar, so a thousand funds ask about the
 // same few thousand dates, and shared/dates.ts's isoWeek parses three Dates per call.
-import { fromDayNumber, isoWeek } from "../../../shared/dates.ts";
+import { isoWeek } from "../../../shared/dates.ts";
 
 const weeks = new Map<string, string>();
 
@@ -11,16 +11,4 @@ export function weekOf(date: string): string {
     weeks.set(date, week);
   }
   return week;
-}
-
-const dates = new Map<number, string>();
-
-/** The date of a day number, remembered for the same reason. */
-export function dateOfDay(day: number): string {
-  let date = dates.get(day);
-  if (date === undefined) {
-    date = fromDayNumber(day);
-    dates.set(day, date);
-  }
-  return date;
 }

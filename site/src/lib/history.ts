@@ -3,6 +3,7 @@
 // are 3.65 million rows; kept as parsed objects they filled the heap and the build spent a third of
 // its time collecting garbage. Typed arrays and buffers are a few objects per fund.
 import { DAY_STATES, type DayState } from "../../../shared/domain.ts";
+import { dayNumberOf } from "../../../shared/engine/day-numbers.ts";
 import type { FundDayRow } from "../../../shared/export.ts";
 import { csvBody, jsonBody } from "./records.ts";
 
@@ -59,7 +60,7 @@ export function toHistory(rows: readonly FundDayRow[], json?: Bytes): FundHistor
     csv: utf8.encode(csvBody(rows as unknown as Record<string, unknown>[])),
   };
   rows.forEach((row, i) => {
-    history.day[i] = Math.floor(Date.parse(`${row.date}T00:00:00Z`) / 86_400_000);
+    history.day[i] = dayNumberOf(row.date);
     history.state[i] = STATE_INDEX.get(row.state) ?? 0;
     history.aum[i] = decimal(row.aum_usd);
     history.flow[i] = decimal(row.net_flow_usd);

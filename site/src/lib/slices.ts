@@ -3,8 +3,9 @@
 
 import { monthOf } from "../../../shared/dates.ts";
 import type { DayState } from "../../../shared/domain.ts";
+import { isoDateOf } from "../../../shared/engine/day-numbers.ts";
 import type { AggregateRow, FundDayRow } from "../../../shared/export.ts";
-import { dateOfDay, weekOf } from "./calendar.ts";
+import { weekOf } from "./calendar.ts";
 import { num } from "./format.ts";
 import { type FundHistory, stateAt, valueAt } from "./history.ts";
 
@@ -62,7 +63,7 @@ export function fundDaySlice(row: FundDayRow): Slice {
 export function fundDaySlices(history: FundHistory): Slice[] {
   const slices: Slice[] = new Array(history.length);
   for (let i = 0; i < history.length; i++) {
-    const date = dateOfDay(history.day[i] ?? 0);
+    const date = isoDateOf(history.day[i] ?? 0);
     slices[i] = {
       label: date,
       start: date,
