@@ -25,9 +25,38 @@ export function sendList<Row extends object>(
   return response as never;
 }
 
+/** Writes one piece of a streamed body. */
+export type Write = (text: string) => Promise<void>;
+
+/**
+ * A 200 answer whose body `produce` writes piece by piece after the answer has started, so a Worker
+ * holds one piece at a time, not the whole body. A failure midway is logged and cuts the body short.
+ */
+export function streamBody(
+  c: Context,
+  headers: Record<string, string>,
+  what: string,
+  produce: (write: Write) => Promise<void>,
+): never {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const encoder = new TextEncoder();
+  const writing = (async () => {
+    try {
+      await produce((text) => writer.write(encoder.encode(text)));
+      await writer.close();
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", message: `${what} stopped: ${String(error)}` }));
+      await writer.abort(error);
+    }
+  })();
+  c.executionCtx.waitUntil(writing);
+  return c.body(readable, 200, headers) as never;
+}
+
 /**
  * A list read too big to hold whole (every group's days over years): the same JSON or CSV as
- * sendList, written one part at a time as `parts` yields them, so a Worker holds one part at a time.
+ * sendList, written one part at a time as `parts` yields them.
  */
 export function streamList<Row extends object>(
   c: Context,
@@ -36,39 +65,27 @@ export function streamList<Row extends object>(
   extra: object = {},
 ): never {
   const csv = wantsCsv(c);
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
-  const encoder = new TextEncoder();
-  const write = (text: string) => writer.write(encoder.encode(text));
-  // `{…extra, "name": [` : the object with an empty list, less its closing "]}".
-  const opening = JSON.stringify({ ...extra, [name]: [] }).slice(0, -2);
-  const writing = (async () => {
-    try {
-      let header: string[] | null = null;
-      let first = true;
-      if (!csv) await write(opening);
-      for await (const rows of parts) {
-        if (rows.length === 0) continue;
-        if (csv) {
-          header ??= Object.keys(rows[0] as object);
-          await write(rowsToCsv(rows, header, first));
-        } else {
-          await write((first ? "" : ",") + rows.map((row) => JSON.stringify(row)).join(","));
-        }
-        first = false;
-      }
-      if (!csv) await write("]}");
-      await writer.close();
-    } catch (error) {
-      console.error(JSON.stringify({ level: "error", message: `${name} stopped: ${String(error)}` }));
-      await writer.abort(error);
-    }
-  })();
-  c.executionCtx.waitUntil(writing);
   const headers: Record<string, string> = csv
     ? { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `inline; filename="${name}.csv"` }
     : { "Content-Type": "application/json" };
-  return c.body(readable, 200, headers) as never;
+  // `{…extra, "name": [` : the object with an empty list, less its closing "]}".
+  const opening = JSON.stringify({ ...extra, [name]: [] }).slice(0, -2);
+  return streamBody(c, headers, name, async (write) => {
+    let header: string[] | null = null;
+    let first = true;
+    if (!csv) await write(opening);
+    for await (const rows of parts) {
+      if (rows.length === 0) continue;
+      if (csv) {
+        header ??= Object.keys(rows[0] as object);
+        await write(rowsToCsv(rows, header, first));
+      } else {
+        await write((first ? "" : ",") + rows.map((row) => JSON.stringify(row)).join(","));
+      }
+      first = false;
+    }
+    if (!csv) await write("]}");
+  });
 }
 
 function rowsToCsv(rows: readonly object[], header = Object.keys(rows[0] ?? {}), withHeader = true): string {

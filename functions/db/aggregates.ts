@@ -57,7 +57,7 @@ export async function readGroupDays(db: D1Database, by: GroupBy, key?: string): 
 }
 
 /** The groups of `by` with stored days (just `key`, if given and stored), in order. */
-export async function groupKeys(db: D1Database, by: GroupBy, key?: string): Promise<string[]> {
+async function groupKeys(db: D1Database, by: GroupBy, key?: string): Promise<string[]> {
   const { results } = await db
     .prepare(
       `SELECT DISTINCT group_key AS key FROM aggregate_days WHERE group_by = ?1 AND (?2 IS NULL OR group_key = ?2)
@@ -66,6 +66,22 @@ export async function groupKeys(db: D1Database, by: GroupBy, key?: string): Prom
     .bind(by, key ?? null)
     .all<{ key: string }>();
   return results.map((row) => row.key);
+}
+
+/**
+ * The days of each group of `by` (just `key`, if given), one group at a time, in order: a reader of
+ * every group's history holds one of them. `totals` (the total group's days, read already) serves
+ * by=total.
+ */
+export async function* eachGroupDays(
+  db: D1Database,
+  by: GroupBy,
+  totals: AggregateDay[],
+  key?: string,
+): AsyncGenerator<AggregateDay[]> {
+  for (const group of await groupKeys(db, by, key)) {
+    yield by === "total" ? totals : await readGroupDays(db, by, group);
+  }
 }
 
 /** Every group of `by` on one day (none when `date` is null). */

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { aggregateRows } from "../../shared/engine/aggregate-rows.ts";
 import { IsoDate } from "../../shared/schemas.ts";
 import type { AppEnv } from "../auth.ts";
-import { groupKeys, readGroupDays } from "../db/aggregates.ts";
+import { eachGroupDays, readGroupDays } from "../db/aggregates.ts";
 import { streamList } from "../respond.ts";
 import { checkRange } from "./flows.ts";
 import { ListFormat, WRITE_PROBLEMS } from "./openapi.ts";
@@ -42,12 +42,10 @@ aggregate.openapi(route, async (c) => {
   checkRange(query.from, query.to);
   const db = c.env.DB;
   const totals = await readGroupDays(db, "total");
-  const keys = await groupKeys(db, query.by, query.key);
-  async function* groups() {
-    for (const key of keys) {
-      const days = query.by === "total" ? totals : await readGroupDays(db, query.by, key);
+  async function* rows() {
+    for await (const days of eachGroupDays(db, query.by, totals, query.key)) {
       yield aggregateRows([days], totals, query.period, query);
     }
   }
-  return streamList(c, "rows", groups(), { by: query.by, period: query.period });
+  return streamList(c, "rows", rows(), { by: query.by, period: query.period });
 });

@@ -2,11 +2,12 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { aggregateRowsByPeriod } from "../../shared/engine/aggregate-rows.ts";
 import type { AggregateRow, GroupBy } from "../../shared/export.ts";
 import type { AppEnv } from "../auth.ts";
-import { groupKeys, readGroupDays } from "../db/aggregates.ts";
+import { eachGroupDays, readGroupDays } from "../db/aggregates.ts";
 import { listFundSummaries } from "../db/funds.ts";
 import { readDataVersion } from "../db/meta.ts";
 import { loadAssets } from "../db/reference.ts";
 import { buildCurrentSummary } from "../recompute/publish.ts";
+import { streamBody, type Write } from "../respond.ts";
 
 export const exportRoute = new OpenAPIHono<AppEnv>();
 
@@ -29,55 +30,42 @@ const route = createRoute({
  */
 exportRoute.openapi(route, async (c) => {
   const version = await readDataVersion(c.env.DB);
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  c.executionCtx.waitUntil(writeExport(c.env.DB, version, writable.getWriter()));
-  return c.body(readable, 200, { "Content-Type": "application/json" }) as never;
+  return streamBody(c, { "Content-Type": "application/json" }, "export", (write) =>
+    writeExport(c.env.DB, version, write),
+  );
 });
 
 /**
  * The ExportDocument (shared/export.ts) as JSON text. Day rows go out group by group as they are
  * computed; the far fewer week, month and year-to-date rows are kept until the day rows are out.
  */
-async function writeExport(
-  db: D1Database,
-  version: number,
-  writer: WritableStreamDefaultWriter<Uint8Array>,
-): Promise<void> {
-  const encoder = new TextEncoder();
-  const write = (text: string) => writer.write(encoder.encode(text));
-  try {
-    const [summary, assets, funds, totals] = await Promise.all([
-      buildCurrentSummary(db),
-      loadAssets(db),
-      listFundSummaries(db),
-      readGroupDays(db, "total"),
-    ]);
-    await write(
-      `{"data_version":${version},"generated_at":${JSON.stringify(new Date().toISOString())},` +
-        `"summary":${JSON.stringify(summary)},"assets":${JSON.stringify([...assets.values()])},` +
-        `"funds":${JSON.stringify(funds)},"aggregates":{"day":[`,
-    );
-    const later: Record<(typeof LATER_PERIODS)[number], string[]> = { week: [], month: [], ytd: [] };
-    let separator = "";
-    for (const by of GROUP_BYS) {
-      for (const key of await groupKeys(db, by)) {
-        const days = by === "total" ? totals : await readGroupDays(db, by, key);
-        const rows = aggregateRowsByPeriod([days], totals, ["day", ...LATER_PERIODS]);
-        if (rows.day.length > 0) {
-          await write(separator + joinRows(rows.day));
-          separator = ",";
-        }
-        for (const period of LATER_PERIODS)
-          if (rows[period].length > 0) later[period].push(joinRows(rows[period]));
+async function writeExport(db: D1Database, version: number, write: Write): Promise<void> {
+  const [summary, assets, funds, totals] = await Promise.all([
+    buildCurrentSummary(db),
+    loadAssets(db),
+    listFundSummaries(db),
+    readGroupDays(db, "total"),
+  ]);
+  await write(
+    `{"data_version":${version},"generated_at":${JSON.stringify(new Date().toISOString())},` +
+      `"summary":${JSON.stringify(summary)},"assets":${JSON.stringify([...assets.values()])},` +
+      `"funds":${JSON.stringify(funds)},"aggregates":{"day":[`,
+  );
+  const later: Record<(typeof LATER_PERIODS)[number], string[]> = { week: [], month: [], ytd: [] };
+  let separator = "";
+  for (const by of GROUP_BYS) {
+    for await (const days of eachGroupDays(db, by, totals)) {
+      const rows = aggregateRowsByPeriod([days], totals, ["day", ...LATER_PERIODS]);
+      if (rows.day.length > 0) {
+        await write(separator + joinRows(rows.day));
+        separator = ",";
       }
+      for (const period of LATER_PERIODS)
+        if (rows[period].length > 0) later[period].push(joinRows(rows[period]));
     }
-    for (const period of LATER_PERIODS) await write(`],"${period}":[${later[period].join(",")}`);
-    await write("]}}");
-    await writer.close();
-  } catch (error) {
-    console.error(JSON.stringify({ level: "error", message: `export stopped: ${String(error)}` }));
-    await writer.abort(error);
   }
+  for (const period of LATER_PERIODS) await write(`],"${period}":[${later[period].join(",")}`);
+  await write("]}}");
 }
 
 function joinRows(rows: readonly AggregateRow[]): string {
