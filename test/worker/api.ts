@@ -1,6 +1,7 @@
 // Calls the Worker inside workerd the way a client would, through its fetch handler.
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
 
 export const ADMIN = "test-admin-token";
 
@@ -59,4 +60,32 @@ export function freshTicker(prefix = "T"): string {
 
 export async function tableCount(table: string): Promise<number> {
   return (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<number>("n")) ?? 0;
+}
+
+/** Derived rows as stored (every fund day and group day), for comparison with a rebuild. */
+export async function derivedRows() {
+  const funds = await env.DB.prepare("SELECT * FROM fund_days ORDER BY fund, date").all();
+  const groups = await env.DB.prepare(
+    "SELECT * FROM aggregate_days ORDER BY group_by, group_key, date",
+  ).all();
+  return { funds: funds.results, groups: groups.results };
+}
+
+/** Drives /v1/admin/settle, `maxFunds` a call, until nothing remains. */
+export async function settleAll(maxFunds = 10): Promise<void> {
+  for (let round = 0; round < 200; round++) {
+    const { status, body } = await json<{ remaining: number | null }>(
+      `/v1/admin/settle?max_funds=${maxFunds}`,
+      { method: "POST" },
+    );
+    expect(status).toBe(200);
+    if (body.remaining === 0) return;
+  }
+  throw new Error("the settle did not finish");
+}
+
+/** Forgets every derived row and rebuilds them from the ledger through the admin API. */
+export async function fullRecompute(maxFunds = 10): Promise<void> {
+  expect((await json("/v1/admin/recompute", { method: "POST" })).status).toBe(200);
+  await settleAll(maxFunds);
 }

@@ -3,31 +3,8 @@
 // numbers a full rebuild gives.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, FUND, json } from "./api.ts";
+import { call, derivedRows, FUND, fullRecompute, json, settleAll } from "./api.ts";
 import { loadDemo } from "./demo.ts";
-
-async function derived() {
-  const funds = await env.DB.prepare("SELECT * FROM fund_days ORDER BY fund, date").all();
-  const groups = await env.DB.prepare(
-    "SELECT * FROM aggregate_days ORDER BY group_by, group_key, date",
-  ).all();
-  return { funds: funds.results, groups: groups.results };
-}
-
-async function settleAll() {
-  for (let round = 0; round < 100; round++) {
-    const { body } = await json<{ remaining: number | null }>("/v1/admin/settle?max_funds=5", {
-      method: "POST",
-    });
-    if (body.remaining === 0) return;
-  }
-  throw new Error("the settle did not finish");
-}
-
-async function fullRebuild() {
-  expect((await json("/v1/admin/recompute", { method: "POST" })).status).toBe(200);
-  await settleAll();
-}
 
 const fundRow = (ticker: string, issuer: string) => ({ ...FUND, ticker, issuer, listed_on: "2024-01-11" });
 
@@ -91,9 +68,9 @@ describe("group sums", () => {
   it("corrected by difference after a restatement equal a full rebuild", async () => {
     const flows = [{ fund: "FBTC", date: "2024-05-01", net_flow_usd: "-77000000.00", source: "farside" }];
     expect((await json("/v1/flows", { body: { flows } })).status).toBe(200);
-    const incremental = await derived();
-    await fullRebuild();
-    expect(await derived()).toEqual(incremental);
+    const incremental = await derivedRows();
+    await fullRecompute(5);
+    expect(await derivedRows()).toEqual(incremental);
   });
 
   it("follow a fund that moves to another issuer, deferred writes settled in chunks", async () => {
@@ -107,11 +84,11 @@ describe("group sums", () => {
       { fund: "BITB", date: "2024-06-04", net_flow_usd: "-3000000.00", source: "farside" },
     ];
     expect((await json("/v1/flows?recompute=defer", { body: { flows } })).status).toBe(200);
-    await settleAll();
-    const incremental = await derived();
+    await settleAll(5);
+    const incremental = await derivedRows();
     expect(incremental.groups.some((row) => row.group_key === "Moved Issuer")).toBe(true);
-    await fullRebuild();
-    expect(await derived()).toEqual(incremental);
+    await fullRecompute(5);
+    expect(await derivedRows()).toEqual(incremental);
   });
 });
 

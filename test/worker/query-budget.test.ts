@@ -5,16 +5,8 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { QueryBudget } from "../../functions/db/query-budget.ts";
 import { settleDerived } from "../../functions/recompute/settle.ts";
-import { json } from "./api.ts";
+import { derivedRows, json } from "./api.ts";
 import { loadDemo } from "./demo.ts";
-
-async function derivedRows() {
-  const funds = await env.DB.prepare("SELECT * FROM fund_days ORDER BY fund, date").all();
-  const groups = await env.DB.prepare(
-    "SELECT * FROM aggregate_days ORDER BY group_by, group_key, date",
-  ).all();
-  return { funds: funds.results, groups: groups.results };
-}
 
 beforeAll(async () => {
   await loadDemo();

@@ -4,8 +4,8 @@
 import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, freshTicker, json, putFund } from "../api.ts";
-import { createToken, derivedSnapshot, fullRecompute } from "./helpers.ts";
+import { call, derivedRows, freshTicker, fullRecompute, json, putFund } from "../api.ts";
+import { createToken } from "./helpers.ts";
 
 const WRITERS = 20;
 const ROUNDS = 3;
@@ -253,10 +253,10 @@ describe("20 concurrent writers", () => {
     expect(outOfOrder, "revisions recorded out of time order").toBe(0);
     const settled = await env.DB.prepare("SELECT COUNT(*) AS n FROM recompute_queue").first<number>("n");
     expect(settled, "every write settled its derived figures").toBe(0);
-    const incremental = await derivedSnapshot();
+    const incremental = await derivedRows();
     expect(incremental.funds.length).toBeGreaterThan(0);
     await fullRecompute();
-    const rebuilt = await derivedSnapshot();
+    const rebuilt = await derivedRows();
     expect(rebuilt.funds).toEqual(incremental.funds);
     expect(rebuilt.groups).toEqual(incremental.groups);
     const daily = await call(`/v1/funds/${funds[0]}/daily?from=2024-01-11&to=2024-01-18`);

@@ -126,25 +126,3 @@ export async function createToken(
   expect(result.status, JSON.stringify(result.body)).toBe(201);
   return { ...result.body, name };
 }
-
-/** Derived rows as stored, for comparison with a rebuild. */
-export async function derivedSnapshot() {
-  const funds = await env.DB.prepare("SELECT * FROM fund_days ORDER BY fund, date").all();
-  const groups = await env.DB.prepare(
-    "SELECT * FROM aggregate_days ORDER BY group_by, group_key, date",
-  ).all();
-  return { funds: funds.results, groups: groups.results };
-}
-
-/** Forgets every derived row and rebuilds them from the ledger through the admin API. */
-export async function fullRecompute(): Promise<void> {
-  expect((await json("/v1/admin/recompute", { method: "POST" })).status).toBe(200);
-  for (let round = 0; round < 200; round++) {
-    const { status, body } = await json<{ remaining: number | null }>("/v1/admin/settle?max_funds=10", {
-      method: "POST",
-    });
-    expect(status).toBe(200);
-    if (body.remaining === 0) return;
-  }
-  throw new Error("the rebuild did not finish");
-}
