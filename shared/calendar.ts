@@ -37,6 +37,15 @@ const unscheduledClosures = new Map(UNSCHEDULED_CLOSURES.map((closure) => [closu
 const closureByDate = new Map<string, string | null>();
 const expandedYears = new Set<number>();
 
+/**
+ * The calendar a fund trades on: its exchange's, or, where the exchange is not known, the calendar
+ * every venue of its country shares (all four US venues follow the NYSE's). Null when neither is known.
+ */
+export function calendarOf(fund: { exchange: string | null; country: string }): string | null {
+  if (fund.exchange !== null) return fund.exchange;
+  return fund.country === "US" ? "XNYS" : null;
+}
+
 export function isSupportedExchange(exchange: string): exchange is SupportedExchange {
   return supportedExchanges.has(exchange);
 }

@@ -6,7 +6,11 @@ export type Vehicle = (typeof VEHICLES)[number];
 export const DAY_STATES = ["final", "provisional", "missing", "holiday", "not_listed"] as const;
 export type DayState = (typeof DAY_STATES)[number];
 
-export const FLOW_STATUSES = ["final", "provisional"] as const;
+/**
+ * final and provisional carry a figure; withdrawn says the source took its figure back (Farside
+ * replaced a placeholder 0.0 by "-"): the key then has no figure, and a lower-ranked source's stands.
+ */
+export const FLOW_STATUSES = ["final", "provisional", "withdrawn"] as const;
 export type FlowStatus = (typeof FLOW_STATUSES)[number];
 
 export const SCOPES = [
@@ -31,18 +35,35 @@ export const KNOWN_ASSETS: readonly Asset[] = [
   { symbol: "SOL", name: "Solana", decimals: 9 },
 ];
 
+/** Metadata nobody has published is null ("not known"), never a guess. */
 export interface Fund {
   ticker: string;
-  name: string;
-  issuer: string;
+  name: string | null;
+  issuer: string | null;
   asset: string;
-  vehicle: Vehicle;
+  vehicle: Vehicle | null;
   /** ISO 3166-1 alpha-2 */
   country: string;
-  /** ISO 10383 MIC of the listing venue; decides the trading calendar. */
-  exchange: string;
+  /**
+   * ISO 10383 MIC of the listing venue; decides the trading calendar. Null when not known: a US fund
+   * then trades on the NYSE calendar, which every US venue shares (see calendarOf).
+   */
+  exchange: string | null;
   listed_on: string;
   /** Last day of trading, from a delisting event; null while listed. */
   delisted_on: string | null;
-  fee_bps: number;
+  /** Sponsor fee at listing, basis points a year; null when not known (no fee is then accrued). */
+  fee_bps: number | null;
 }
+
+/** Corporate actions (POST /v1/events), by the name the API and the ledger give them. */
+export const EVENT_TYPES = [
+  "transfer",
+  "delisting",
+  "seed",
+  "ticker_change",
+  "fee_change",
+  "distribution",
+  "staking_reward",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];

@@ -18,6 +18,11 @@ export const IsoDate = z
   .string()
   .refine(isIsoDate, "must be a real calendar date written YYYY-MM-DD")
   .openapi({ example: "2024-01-11" });
+/**
+ * When the public first saw a value (admin only): an ISO timestamp, never in the future. Replays a
+ * publisher's revision history so that as_of reads show what was public then.
+ */
+export const ObservedAt = z.iso.datetime({ offset: true }).openapi({ example: "2026-08-13T02:30:06Z" });
 /** Amounts travel as decimal strings; a JSON number is accepted on input. Exactness is checked later. */
 export const DecimalInput = z
   .union([z.string().max(64), z.number()])
@@ -32,79 +37,110 @@ const PLAIN_TEXT_RULE = "must not contain control characters or unpaired surroga
 export const Source = z.string().trim().min(1).max(200).regex(PLAIN_TEXT, PLAIN_TEXT_RULE);
 const Text = (max: number) => z.string().trim().min(1).max(max).regex(PLAIN_TEXT, PLAIN_TEXT_RULE);
 
+/** Metadata nobody has published is sent as null ("not known"); the site shows it as not known. */
 export const FundInput = z
   .object({
-    name: Text(200),
-    issuer: Text(100),
+    name: Text(200).nullable(),
+    issuer: Text(100).nullable(),
     asset: AssetSymbol,
-    vehicle: z.enum(VEHICLES),
+    vehicle: z.enum(VEHICLES).nullable(),
     country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as US"),
-    exchange: z.string().regex(/^[A-Z0-9]{4}$/, "must be an ISO 10383 MIC such as XNAS"),
+    exchange: z
+      .string()
+      .regex(/^[A-Z0-9]{4}$/, "must be an ISO 10383 MIC such as XNAS")
+      .nullable(),
     listed_on: IsoDate,
-    fee_bps: z.number().int().min(0).max(10_000),
+    fee_bps: z.number().int().min(0).max(10_000).nullable(),
   })
   .strict()
   .openapi("FundInput");
 
 export const PriceInput = z
-  .object({ asset: AssetSymbol, date: IsoDate, close_usd: DecimalInput, source: Source.optional() })
+  .object({
+    asset: AssetSymbol,
+    date: IsoDate,
+    close_usd: DecimalInput,
+    source: Source.optional(),
+    observed_at: ObservedAt.optional(),
+  })
   .strict()
   .openapi("PriceInput");
 export const FlowInput = z
   .object({
     fund: Ticker,
     date: IsoDate,
-    net_flow_usd: DecimalInput,
+    /** Required unless status is withdrawn, when it must be left out or null. */
+    net_flow_usd: DecimalInput.nullable().optional(),
     units: DecimalInput.optional(),
     status: z.enum(FLOW_STATUSES).default("final"),
     source: Source.optional(),
+    observed_at: ObservedAt.optional(),
   })
   .strict()
   .openapi("FlowInput");
 export const HoldingInput = z
-  .object({ fund: Ticker, date: IsoDate, units: DecimalInput, source: Source.optional() })
+  .object({
+    fund: Ticker,
+    date: IsoDate,
+    units: DecimalInput,
+    source: Source.optional(),
+    observed_at: ObservedAt.optional(),
+  })
   .strict()
   .openapi("HoldingInput");
+const eventOf = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z
+    .object({
+      type: z.literal(type),
+      ...shape,
+      note: Text(2000).optional(),
+      source: Source.optional(),
+      observed_at: ObservedAt.optional(),
+    })
+    .strict();
 export const EventInput = z
   .discriminatedUnion("type", [
-    z
-      .object({
-        type: z.literal("transfer"),
-        date: IsoDate,
-        from_fund: Ticker,
-        to_fund: Ticker,
-        units: DecimalInput,
-        note: Text(2000).optional(),
-        source: Source.optional(),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal("delisting"),
-        date: IsoDate,
-        fund: Ticker,
-        note: Text(2000).optional(),
-        source: Source.optional(),
-      })
-      .strict(),
+    eventOf("transfer", { date: IsoDate, from_fund: Ticker, to_fund: Ticker, units: DecimalInput }),
+    eventOf("delisting", { date: IsoDate, fund: Ticker }),
+    /** The sponsor's opening position at listing (Farside's Seed row): not a flow; opens the fund's units. */
+    eventOf("seed", {
+      fund: Ticker,
+      date: IsoDate.openapi({ description: "the fund's listing date" }),
+      usd: DecimalInput,
+      /** True when the publisher's cell was lost and the value was derived from its row total. */
+      derived: z.boolean().optional(),
+    }),
+    /** The fund keeps its history; `fund`, the former ticker, stays an alias of `new_ticker`. */
+    eventOf("ticker_change", { fund: Ticker, date: IsoDate, new_ticker: Ticker }),
+    /** The sponsor fee in force from `date` on. */
+    eventOf("fee_change", { fund: Ticker, date: IsoDate, fee_bps: z.number().int().min(0).max(10_000) }),
+    /** Value paid to shareholders on the ex-date, in USD or in coins. */
+    eventOf("distribution", {
+      fund: Ticker,
+      ex_date: IsoDate,
+      usd: DecimalInput.optional(),
+      units: DecimalInput.optional(),
+    }),
+    /** Coins credited to the fund by staking. */
+    eventOf("staking_reward", { fund: Ticker, date: IsoDate, units: DecimalInput }),
   ])
   .openapi("EventInput");
 
 const batchOf = <T extends z.ZodType>(row: T) => z.array(row).max(MAX_ROWS_PER_BATCH);
 export const PricesBody = z
-  .object({ prices: batchOf(PriceInput) })
+  .object({ prices: batchOf(PriceInput), observed_at: ObservedAt.optional() })
   .strict()
   .openapi("PricesBody");
 export const FlowsBody = z
-  .object({ flows: batchOf(FlowInput) })
+  .object({ flows: batchOf(FlowInput), observed_at: ObservedAt.optional() })
   .strict()
   .openapi("FlowsBody");
 export const HoldingsBody = z
-  .object({ holdings: batchOf(HoldingInput) })
+  .object({ holdings: batchOf(HoldingInput), observed_at: ObservedAt.optional() })
   .strict()
   .openapi("HoldingsBody");
 export const EventsBody = z
-  .object({ events: batchOf(EventInput) })
+  .object({ events: batchOf(EventInput), observed_at: ObservedAt.optional() })
   .strict()
   .openapi("EventsBody");
 

@@ -18,10 +18,12 @@ const METADATA = [
   "fee_bps",
 ] as const;
 
-export function metadataOf(fund: Fund | FundInput): Record<(typeof METADATA)[number], string | number> {
+export function metadataOf(
+  fund: Fund | FundInput,
+): Record<(typeof METADATA)[number], string | number | null> {
   return Object.fromEntries(METADATA.map((field) => [field, fund[field]])) as Record<
     (typeof METADATA)[number],
-    string | number
+    string | number | null
   >;
 }
 

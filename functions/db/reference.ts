@@ -11,16 +11,46 @@ const FUND_COLUMNS = `ticker, name, issuer, asset, vehicle, country, exchange, l
   (SELECT MAX(date) FROM corporate_actions c WHERE c.type = 'delisting' AND c.from_fund = funds.ticker) AS delisted_on,
   fee_bps`;
 
+/**
+ * Funds by ticker, and by each former ticker (a ticker_change keeps one fund under its new name): a
+ * row written under an alias is stored under the fund's ticker.
+ */
 export async function loadFunds(db: D1Database, tickers?: readonly string[]): Promise<Map<string, Fund>> {
-  const statement = tickers
-    ? db
-        .prepare(`SELECT ${FUND_COLUMNS} FROM funds WHERE ticker IN (SELECT value FROM json_each(?))`)
-        .bind(JSON.stringify([...new Set(tickers)]))
-    : db.prepare(`SELECT ${FUND_COLUMNS} FROM funds ORDER BY ticker`);
-  const { results } = await statement.all<Fund>();
-  return new Map(results.map((fund) => [fund.ticker, fund]));
+  const [funds, aliases] = await db.batch<Record<string, unknown>>([
+    tickers
+      ? db
+          .prepare(
+            `SELECT ${FUND_COLUMNS} FROM funds WHERE ticker IN (SELECT value FROM json_each(?1))
+               OR ticker IN (SELECT a.ticker FROM ticker_aliases a WHERE a.alias IN (SELECT value FROM json_each(?1)))`,
+          )
+          .bind(JSON.stringify([...new Set(tickers)]))
+      : db.prepare(`SELECT ${FUND_COLUMNS} FROM funds ORDER BY ticker`),
+    db.prepare("SELECT alias, ticker FROM ticker_aliases"),
+  ]);
+  const byTicker = new Map(((funds?.results ?? []) as unknown as Fund[]).map((fund) => [fund.ticker, fund]));
+  for (const { alias, ticker } of (aliases?.results ?? []) as { alias: string; ticker: string }[]) {
+    const fund = byTicker.get(ticker);
+    if (fund && !byTicker.has(alias)) byTicker.set(alias, fund);
+  }
+  return byTicker;
 }
 
+/** The fund a ticker or a former ticker names. */
 export async function loadFund(db: D1Database, ticker: string): Promise<Fund | null> {
-  return db.prepare(`SELECT ${FUND_COLUMNS} FROM funds WHERE ticker = ?`).bind(ticker).first<Fund>();
+  return db
+    .prepare(
+      `SELECT ${FUND_COLUMNS} FROM funds
+       WHERE ticker = COALESCE((SELECT a.ticker FROM ticker_aliases a WHERE a.alias = ?1), ?1)`,
+    )
+    .bind(ticker)
+    .first<Fund>();
+}
+
+/** A former ticker's fund ticker, or the ticker itself. */
+export async function canonicalTicker(db: D1Database, ticker: string): Promise<string> {
+  const alias = await db
+    .prepare("SELECT ticker FROM ticker_aliases WHERE alias = ?")
+    .bind(ticker)
+    .first<string>("ticker");
+  return alias ?? ticker;
 }

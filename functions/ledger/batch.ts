@@ -2,12 +2,13 @@
 // pass are checked against the reference data, and every problem of the batch is reported together.
 // Only a batch without any problem is stored.
 import type { z } from "@hono/zod-openapi";
-import { MAX_ROWS_PER_BATCH } from "../../shared/schemas.ts";
+import { MAX_ROWS_PER_BATCH, ObservedAt } from "../../shared/schemas.ts";
 import { type Caller, fundsOutOfReach } from "../auth.ts";
 import { invalid, Problem, pointer } from "../problem.ts";
 import type { LedgerKind, LedgerRow } from "./kinds.ts";
 import { submitBatch, type WriteContext } from "./submit.ts";
 import { BatchErrors } from "./validate.ts";
+import { observedTooEarly } from "./write.ts";
 
 export interface Indexed<Row> {
   row: Row;
@@ -54,16 +55,24 @@ export async function handleBatch<Schema extends z.ZodType>(
   }
   const body = (await c.req.json()) as unknown;
   const errors = new BatchErrors();
-  const list = rowsOf(body, spec.field);
+  const { list, observedAt: batchObservedAt } = rowsOf(body, spec.field);
   const valid: Indexed<z.infer<Schema>>[] = [];
+  const observed: (string | null)[] = [];
   list.forEach((raw, index) => {
     const at = `/${spec.field}/${index}`;
     const parsed = spec.row.safeParse(raw);
-    if (parsed.success) valid.push({ row: parsed.data, at });
-    else
+    if (parsed.success) {
+      valid.push({ row: parsed.data, at });
+      const own = (parsed.data as { observed_at?: string }).observed_at;
+      observed.push(observedAtText(own ?? batchObservedAt, `${at}/observed_at`, errors));
+    } else
       for (const issue of parsed.error.issues) errors.add(`${at}${issuePointer(issue)}`, issueDetail(issue));
   });
   const caller = c.get("caller");
+  const observing = observed.some((time) => time !== null);
+  if (observing && !caller.admin) {
+    throw new Problem(403, "Only an admin token may say when the public saw a value (observed_at).");
+  }
   const outOfReach = fundsOutOfReach(
     caller,
     valid.flatMap(({ row, at }) =>
@@ -72,8 +81,19 @@ export async function handleBatch<Schema extends z.ZodType>(
   );
   if (outOfReach.length > 0)
     throw new Problem(403, "This token may not write some of these funds.", outOfReach);
-  const rows = await spec.validate(c.env.DB, caller, valid, errors);
+  const validated = await spec.validate(c.env.DB, caller, valid, errors);
+  const rows = validated.map(({ row, at }, index) => ({
+    at,
+    row: { ...row, observed_at: observed[index] ?? null },
+  }));
   refuseRepeatedKeys(rows, spec.keyOf, errors);
+  if (observing && errors.errors.length === 0) {
+    const stored = rows.map(({ row }) => row);
+    for (const { index, latest } of await observedTooEarly(c.env.DB, spec.kind, stored)) {
+      const at = rows[index]?.at ?? "";
+      errors.add(`${at}/observed_at`, `earlier than ${latest}, when the latest value of this key was seen`);
+    }
+  }
   return submitBatch(
     c,
     spec.kind,
@@ -97,12 +117,13 @@ function refuseRepeatedKeys(
   }
 }
 
-function rowsOf(body: unknown, field: string): unknown[] {
+/** The body's rows and its batch-level observed_at (which rows without their own take). */
+function rowsOf(body: unknown, field: string): { list: unknown[]; observedAt: string | undefined } {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalid([{ pointer: "", detail: `the body must be an object with a "${field}" array` }]);
   }
   const record = body as Record<string, unknown>;
-  const unknown = Object.keys(record).filter((key) => key !== field);
+  const unknown = Object.keys(record).filter((key) => key !== field && key !== "observed_at");
   const list = record[field];
   const problems = unknown.map((key) => ({ pointer: pointer([key]), detail: `unknown field ${key}` }));
   if (!Array.isArray(list)) problems.push({ pointer: `/${field}`, detail: `must be an array of ${field}` });
@@ -112,8 +133,21 @@ function rowsOf(body: unknown, field: string): unknown[] {
       detail: `${list.length} rows; at most ${MAX_ROWS_PER_BATCH} in one batch`,
     });
   }
+  const observedAt = ObservedAt.optional().safeParse(record.observed_at);
+  if (!observedAt.success) problems.push({ pointer: "/observed_at", detail: "must be an ISO timestamp" });
   if (problems.length > 0) throw invalid(problems);
-  return list as unknown[];
+  return { list: list as unknown[], observedAt: observedAt.data };
+}
+
+/** Canonical (toISOString) so that times compare as text; never in the future. */
+function observedAtText(value: string | undefined, at: string, errors: BatchErrors): string | null {
+  if (value === undefined) return null;
+  const time = new Date(value);
+  if (time.getTime() > Date.now()) {
+    errors.add(at, `${value} is in the future`);
+    return null;
+  }
+  return time.toISOString();
 }
 
 function issuePointer(issue: z.core.$ZodIssue): string {

@@ -4,6 +4,7 @@
 import {
   CALENDAR_FIRST_DAY,
   CALENDAR_LAST_DAY,
+  calendarOf,
   closureReason,
   isSupportedExchange,
   SUPPORTED_EXCHANGES,
@@ -16,7 +17,7 @@ import { type CountRow, sumCounts, type WriteCounts } from "./write.ts";
 
 export type FundRow = FundInput & { ticker: string };
 
-/** The checks PUT /v1/funds/{ticker} makes beyond the schema, for the row at `at`. */
+/** The checks PUT /v1/funds/{ticker} and POST /v1/funds make beyond the schema, for the row at `at`. */
 export function checkFundRow(errors: BatchErrors, at: string, fund: FundRow, assets: ReadonlySet<string>) {
   if (!assets.has(fund.asset)) errors.add(`${at}/asset`, `unknown asset ${fund.asset}`);
   const listedInRange = fund.listed_on >= CALENDAR_FIRST_DAY && fund.listed_on <= CALENDAR_LAST_DAY;
@@ -26,12 +27,18 @@ export function checkFundRow(errors: BatchErrors, at: string, fund: FundRow, ass
       `outside the trading calendars (${CALENDAR_FIRST_DAY} to ${CALENDAR_LAST_DAY})`,
     );
   }
-  if (!isSupportedExchange(fund.exchange)) {
-    const supported = SUPPORTED_EXCHANGES.join(", ");
-    errors.add(`${at}/exchange`, `no trading calendar for ${fund.exchange}; supported: ${supported}`);
+  const calendar = calendarOf(fund);
+  const supported = SUPPORTED_EXCHANGES.join(", ");
+  if (calendar === null) {
+    errors.add(
+      `${at}/exchange`,
+      `not known, and ${fund.country} has no shared trading calendar; supported: ${supported}`,
+    );
+  } else if (!isSupportedExchange(calendar)) {
+    errors.add(`${at}/exchange`, `no trading calendar for ${calendar}; supported: ${supported}`);
   } else if (listedInRange) {
-    const closed = closureReason(fund.exchange, fund.listed_on);
-    if (closed) errors.add(`${at}/listed_on`, `${fund.exchange} was closed on ${fund.listed_on} (${closed})`);
+    const closed = closureReason(calendar, fund.listed_on);
+    if (closed) errors.add(`${at}/listed_on`, `${calendar} was closed on ${fund.listed_on} (${closed})`);
   }
 }
 
@@ -56,7 +63,7 @@ const MARK_MOVED_FUNDS = `UPDATE meta SET value = COALESCE((SELECT MIN(day) FROM
     SELECT NULLIF(value, '') AS day FROM meta WHERE key = 'aggregates_stale_from'
     UNION ALL SELECT MIN(d.date) FROM json_each(?1) j JOIN funds f ON f.ticker = j.value ->> '$.ticker'
       JOIN fund_days d ON d.fund = f.ticker
-      WHERE ${GROUPED.map((name) => `f.${name} <> ${incoming(name)}`).join(" OR ")})), '')
+      WHERE ${GROUPED.map((name) => `f.${name} IS NOT ${incoming(name)}`).join(" OR ")})), '')
   WHERE key = 'aggregates_stale_from'`;
 
 const UPSERT = `INSERT INTO funds (ticker, ${METADATA.join(", ")}, updated_at)

@@ -12,6 +12,11 @@ export interface LedgerKind {
   subjectColumn: string;
   /** SQL over j (incoming) and old_value (JSON of the latest): true when the incoming row must not replace it. */
   keepsOld?: string;
+  /**
+   * Statements of this kind's own that follow from the stored rows in the same transaction (?2 is the
+   * request id), such as the alias a ticker change creates.
+   */
+  followUps?: readonly string[];
 }
 
 export const PRICE_KIND: LedgerKind = {
@@ -45,9 +50,18 @@ export const EVENT_KIND: LedgerKind = {
   entity: "event",
   table: "corporate_actions",
   keyColumns: ["type", "date", "from_fund", "to_fund", "source"],
-  valueColumns: ["units", "note"],
+  valueColumns: ["units", "usd", "fee_bps", "new_ticker", "derived", "note"],
   subjectColumn: "from_fund",
+  // The former ticker stays an alias of the fund, for every read and write from now on.
+  followUps: [
+    `INSERT INTO ticker_aliases (alias, ticker, since)
+       SELECT from_fund, new_ticker, date FROM corporate_actions WHERE request_id = ?2 AND type = 'ticker_change'
+       ON CONFLICT (alias) DO UPDATE SET ticker = excluded.ticker, since = excluded.since`,
+  ],
 };
 
-/** A validated row: every key and value column as canonical text (or null). */
+/**
+ * A validated row: every key and value column as canonical text (or null), and `observed_at`, when the
+ * public first saw it (null: when it was recorded).
+ */
 export type LedgerRow = Record<string, string | null>;

@@ -1,6 +1,6 @@
 // The checks of API.md that need reference data: known funds and assets, dates the fund could trade,
 // exact decimals at the asset's precision, amounts within bounds, no key twice in a batch.
-import { CALENDAR_FIRST_DAY, CALENDAR_LAST_DAY, closureReason } from "../../shared/calendar.ts";
+import { CALENDAR_FIRST_DAY, CALENDAR_LAST_DAY, calendarOf, closureReason } from "../../shared/calendar.ts";
 import { addDays, todayUtc } from "../../shared/dates.ts";
 import { formatDecimal, parseDecimal, pow10, USD_SCALE } from "../../shared/decimal.ts";
 import type { Asset, Fund } from "../../shared/domain.ts";
@@ -59,9 +59,9 @@ export function checkFundTradingDay(errors: BatchErrors, at: string, fund: Fund,
   } else if (fund.delisted_on && date > fund.delisted_on) {
     errors.add(at, `${fund.ticker} was delisted on ${fund.delisted_on}`);
   } else {
-    const closed = closureReason(fund.exchange, date);
-    if (closed)
-      errors.add(at, `${fund.exchange} was closed on ${date} (${closed}); no flow can be dated then`);
+    const calendar = calendarOf(fund) ?? "XNYS";
+    const closed = closureReason(calendar, date);
+    if (closed) errors.add(at, `${calendar} was closed on ${date} (${closed}); no flow can be dated then`);
   }
 }
 

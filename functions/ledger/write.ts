@@ -23,7 +23,8 @@ export interface BatchWrite {
   dryRun?: boolean;
 }
 
-const columnsOf = (kind: LedgerKind) => [...kind.keyColumns, ...kind.valueColumns];
+/** Stored columns of a row; observed_at is stored but is not part of the value a restatement changes. */
+const columnsOf = (kind: LedgerKind) => [...kind.keyColumns, ...kind.valueColumns, "observed_at"];
 
 /**
  * The batch's rows as a table: SELECT j.fund, j.date, ... FROM (this) j. Rows travel as JSON arrays in
@@ -60,10 +61,10 @@ function keyText(kind: LedgerKind, alias: string): string {
  * every place old_value appears, which made this statement half the cost of a bulk load.
  */
 function revisionsStatement(kind: LedgerKind): string {
-  return `INSERT INTO revisions (entity, subject, date, key, old_value, new_value, source, recorded_at, request_id)
+  return `INSERT INTO revisions (entity, subject, date, key, old_value, new_value, source, recorded_at, request_id, observed_at)
     WITH j AS MATERIALIZED (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j)
     SELECT '${kind.entity}', j.${kind.subjectColumn}, j.date, ${keyText(kind, "j")}, old_value, ${incomingValue(kind)},
-           j.source, ?3, ?2
+           j.source, ?3, ?2, j.observed_at
     FROM j
     WHERE (old_value IS NULL OR old_value <> ${incomingValue(kind)}) AND NOT COALESCE(${kind.keepsOld ?? "false"}, 0)`;
 }
@@ -101,7 +102,7 @@ function queueStatement(kind: LedgerKind): string {
       ? `SELECT f.ticker AS fund, r.date FROM revisions r JOIN funds f ON f.asset = r.subject
            WHERE r.request_id = ?2 AND r.entity = 'price'`
       : kind.entity === "event"
-        ? `SELECT from_fund AS fund, date FROM corporate_actions WHERE request_id = ?2
+        ? `SELECT from_fund AS fund, date FROM corporate_actions WHERE request_id = ?2 AND type <> 'ticker_change'
            UNION ALL SELECT to_fund, date FROM corporate_actions WHERE request_id = ?2 AND to_fund <> ''`
         : `SELECT subject AS fund, date FROM revisions WHERE request_id = ?2 AND entity = '${kind.entity}'`;
   return `INSERT INTO recompute_queue (fund, from_date, seq)
@@ -122,6 +123,40 @@ function dryRunCounts(kind: LedgerKind): string {
         AS restated,
       (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version') AS data_version
     FROM (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j) j`;
+}
+
+/**
+ * The rows (by index) whose observed_at is earlier than the time the latest value of their key was seen:
+ * a publisher's history is replayed forwards, so the latest value on record is always the newest seen.
+ */
+export async function observedTooEarly(
+  db: D1Database,
+  kind: LedgerKind,
+  rows: readonly LedgerRow[],
+): Promise<{ index: number; latest: string }[]> {
+  // Each row travels as [index, ...key columns, observed_at].
+  const columns = [...kind.keyColumns, "observed_at"];
+  const observed = rows.flatMap((row, index) =>
+    row.observed_at ? [[index, ...columns.map((column) => row[column] ?? null)]] : [],
+  );
+  if (observed.length === 0) return [];
+  const match = kind.keyColumns.map((column, at) => `l.${column} = j.value ->> ${at + 1}`).join(" AND ");
+  const found: { index: number; latest: string }[] = [];
+  for (const json of jsonChunks(observed)) {
+    const { results } = await db
+      .prepare(
+        `SELECT position AS "index", latest FROM (
+           SELECT j.value ->> 0 AS position, j.value ->> ${columns.length} AS observed_at,
+             (SELECT COALESCE(l.observed_at, l.recorded_at) FROM ${kind.table} l WHERE ${match}
+              ORDER BY l.id DESC LIMIT 1) AS latest
+           FROM json_each(?1) j)
+         WHERE latest > observed_at`,
+      )
+      .bind(json)
+      .all<{ index: number; latest: string }>();
+    found.push(...results);
+  }
+  return found;
 }
 
 export interface CountRow {
@@ -158,6 +193,7 @@ export async function writeBatch(db: D1Database, write: BatchWrite): Promise<Wri
       db.prepare(sourceRanksStatement(kind)).bind(json),
     ]);
     statements.push(
+      ...(kind.followUps ?? []).map((sql) => db.prepare(sql).bind(null, requestId)),
       db.prepare(BUMP_DATA_VERSION).bind(null, requestId),
       db.prepare(queueStatement(kind)).bind(null, requestId),
     );

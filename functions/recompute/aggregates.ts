@@ -209,7 +209,7 @@ export function resumSliceStatements(db: D1Database, from: string, to: string): 
       `SELECT '${by}', ${key}, date, ${SUMMED.map((column) =>
         column === "net_flow_usd" ? `SUM(${column})` : `COALESCE(SUM(${column}), 0)`,
       ).join(", ")}
-       FROM base GROUP BY ${key === "'all'" ? "" : `${key}, `}date`,
+       FROM base ${key === "'all'" ? "" : `WHERE ${key} IS NOT NULL `}GROUP BY ${key === "'all'" ? "" : `${key}, `}date`,
   );
   return [
     db.prepare("DELETE FROM aggregate_days WHERE date >= ?1 AND date < ?2").bind(from, to),
@@ -232,8 +232,9 @@ export function resumSliceStatements(db: D1Database, from: string, to: string): 
 export async function allGroups(db: D1Database): Promise<Group[]> {
   const { results } = await db
     .prepare(
-      `SELECT 'total' AS by, 'all' AS key UNION SELECT 'asset', asset FROM funds UNION SELECT 'issuer', issuer FROM funds
-       UNION SELECT 'country', country FROM funds UNION SELECT 'vehicle', vehicle FROM funds`,
+      `SELECT 'total' AS by, 'all' AS key UNION SELECT 'asset', asset FROM funds
+       UNION SELECT 'issuer', issuer FROM funds WHERE issuer IS NOT NULL
+       UNION SELECT 'country', country FROM funds UNION SELECT 'vehicle', vehicle FROM funds WHERE vehicle IS NOT NULL`,
     )
     .all<Group>();
   return results;

@@ -1,10 +1,17 @@
 // Builds the engine's view of funds from the ledger: for each date, the latest value of the
 // highest-ranked source; optionally only what was known at a past moment (as_of). A recompute that
 // resumes mid-history loads only the facts it will read, for a whole round of funds in one batch.
-import { isTradingDay } from "../../shared/calendar.ts";
+import { calendarOf, isTradingDay } from "../../shared/calendar.ts";
 import { PRICE_SCALE, parseDecimal } from "../../shared/decimal.ts";
 import type { FlowStatus, Fund } from "../../shared/domain.ts";
-import type { FlowFact, FundLedger, HoldingsMark, TransferFact } from "../../shared/engine/types.ts";
+import type {
+  FeeChange,
+  FlowFact,
+  FundLedger,
+  HoldingsMark,
+  SeedFact,
+  TransferFact,
+} from "../../shared/engine/types.ts";
 
 /** `since` that loads a whole history. */
 export const ALL_OF_IT = "0000-01-01";
@@ -15,12 +22,26 @@ interface Ranked {
   rank: number;
 }
 
+/** A fact counts "as of" a moment once the public saw it: when observed, else when recorded. */
+export const KNOWN_AT = (alias: string) => `COALESCE(${alias}.observed_at, ${alias}.recorded_at)`;
+
+/**
+ * Flows: a withdrawn figure is no figure, and a final figure beats a provisional one whatever the
+ * sources' ranks (a placeholder of the top source must not hide another source's real number).
+ */
+export const FLOW_CHOICE = { present: "c.status <> 'withdrawn'", preference: "(c.status = 'provisional')" };
+
 /**
  * The latest value of each (subject, date, source), ranked, as of ?2 (an ISO timestamp, or NULL for
  * now). ?1 is a JSON array of [subject, since] pairs: each subject's dates from `since` on, plus its
  * first date, which says where its history starts (all a roll resumed on `since` reads).
  */
-function rankedLatest(table: string, subjectColumn: string, valueColumns: readonly string[]): string {
+function rankedLatest(
+  table: string,
+  subjectColumn: string,
+  valueColumns: readonly string[],
+  choice: { present: string; preference: string } = { present: "true", preference: "" },
+): string {
   const rows = (dates: string) =>
     `SELECT t.id, t.${subjectColumn} AS subject, t.date, t.source, ${valueColumns.map((column) => `t.${column}`).join(", ")}
      FROM json_each(?1) w CROSS JOIN ${table} t ON t.${subjectColumn} = w.value ->> 0 AND ${dates}`;
@@ -33,17 +54,22 @@ function rankedLatest(table: string, subjectColumn: string, valueColumns: readon
     LEFT JOIN source_ranks r ON r.subject = c.subject AND r.source = c.source
     WHERE c.id = (SELECT MAX(id) FROM ${table} l
       WHERE l.${subjectColumn} = c.subject AND l.date = c.date AND l.source = c.source
-        AND (?2 IS NULL OR l.recorded_at <= ?2))
-    ORDER BY c.subject, c.date, rank, c.source`;
+        AND (?2 IS NULL OR ${KNOWN_AT("l")} <= ?2))
+      AND ${choice.present}
+    ORDER BY c.subject, c.date, ${choice.preference ? `${choice.preference}, ` : ""}rank, c.source`;
 }
 
-/** Transfers in or out of each subject of ?1, the latest report of each (rows in id order). */
-const TRANSFERS = `SELECT w.value ->> 0 AS subject, t.date, t.from_fund, t.to_fund, t.units
+/**
+ * The corporate actions the roll reads (transfers in or out, seeds, fee changes) of each subject of ?1,
+ * the latest report of each key as of ?2, rows in id order.
+ */
+const EVENTS = `SELECT w.value ->> 0 AS subject, t.type, t.date, t.from_fund, t.to_fund, t.units, t.usd, t.fee_bps
   FROM json_each(?1) w CROSS JOIN corporate_actions t
-    ON t.type = 'transfer' AND (t.from_fund = w.value ->> 0 OR t.to_fund = w.value ->> 0)
+    ON (t.type IN ('transfer', 'seed', 'fee_change') AND t.from_fund = w.value ->> 0)
+      OR (t.type = 'transfer' AND t.to_fund = w.value ->> 0)
   WHERE t.id = (SELECT MAX(id) FROM corporate_actions l WHERE l.type = t.type AND l.date = t.date
     AND l.from_fund = t.from_fund AND l.to_fund = t.to_fund AND l.source = t.source
-    AND (?2 IS NULL OR l.recorded_at <= ?2))
+    AND (?2 IS NULL OR ${KNOWN_AT("l")} <= ?2))
   ORDER BY subject, t.date, t.id`;
 
 /** The winner of each (subject, date): rows come ordered by date then rank, so the first wins. */
@@ -104,9 +130,22 @@ export interface LedgerRequest {
   since: string;
 }
 
-type FlowRow = Ranked & { net_flow_usd: string; units: string | null; status: FlowStatus };
+type FlowRow = Ranked & {
+  net_flow_usd: string;
+  units: string | null;
+  status: Exclude<FlowStatus, "withdrawn">;
+};
 type UnitsRow = Ranked & { units: string };
-type TransferRow = { subject: string; date: string; from_fund: string; to_fund: string; units: string };
+type EventRow = {
+  subject: string;
+  type: "transfer" | "seed" | "fee_change";
+  date: string;
+  from_fund: string;
+  to_fund: string;
+  units: string | null;
+  usd: string | null;
+  fee_bps: string | null;
+};
 
 /** The ledgers of several funds in one batch of three queries, by ticker. */
 export async function loadLedgers(
@@ -115,14 +154,18 @@ export async function loadLedgers(
   asOf: string | null = null,
 ): Promise<Map<string, FundLedger>> {
   const wanted = JSON.stringify(requests.map((request) => [request.fund.ticker, request.since]));
-  const [flows, holdings, transfers] = await db.batch<Record<string, unknown>>([
-    db.prepare(rankedLatest("flows", "fund", ["net_flow_usd", "units", "status"])).bind(wanted, asOf),
+  // Seeds and fee changes are few and their effect reaches back to listing: they are read whole.
+  const everything = JSON.stringify(requests.map((request) => [request.fund.ticker, ALL_OF_IT]));
+  const [flows, holdings, events] = await db.batch<Record<string, unknown>>([
+    db
+      .prepare(rankedLatest("flows", "fund", ["net_flow_usd", "units", "status"], FLOW_CHOICE))
+      .bind(wanted, asOf),
     db.prepare(rankedLatest("holdings_marks", "fund", ["units"])).bind(wanted, asOf),
-    db.prepare(TRANSFERS).bind(wanted, asOf),
+    db.prepare(EVENTS).bind(everything, asOf),
   ]);
   const flowsBy = winnersBySubject((flows?.results ?? []) as unknown as FlowRow[]);
   const holdingsBy = winnersBySubject((holdings?.results ?? []) as unknown as UnitsRow[]);
-  const transfersBy = latestPerTransfer((transfers?.results ?? []) as unknown as TransferRow[]);
+  const eventsBy = latestPerEvent((events?.results ?? []) as unknown as EventRow[]);
   const ledgers = new Map<string, FundLedger>();
   for (const { fund, decimals, prices } of requests) {
     const ticker = fund.ticker;
@@ -141,13 +184,8 @@ export async function loadLedgers(
       holdings: (holdingsBy.get(ticker) ?? []).map(
         (row): HoldingsMark => ({ date: row.date, units: exact(row.units, decimals) }),
       ),
-      transfers: (transfersBy.get(ticker) ?? []).map(
-        (row): TransferFact => ({
-          date: row.date,
-          units: row.from_fund === ticker ? -exact(row.units, decimals) : exact(row.units, decimals),
-        }),
-      ),
-      isTradingDay: (date) => isTradingDayOrWeekday(fund.exchange, date),
+      ...eventFacts(eventsBy.get(ticker) ?? [], ticker, decimals),
+      isTradingDay: (date) => isTradingDayOrWeekday(calendarOf(fund) ?? "XNYS", date),
     });
   }
   return ledgers;
@@ -165,15 +203,31 @@ export async function loadFundLedger(
   return ledgers.get(fund.ticker) as FundLedger;
 }
 
-/** Several sources may report one transfer; the latest report of it stands (rows come in id order). */
-function latestPerTransfer(rows: readonly TransferRow[]): Map<string, TransferRow[]> {
-  const latest = new Map<string, Map<string, TransferRow>>();
+/** Several sources may report one action; the latest report of it stands (rows come in id order). */
+function latestPerEvent(rows: readonly EventRow[]): Map<string, EventRow[]> {
+  const latest = new Map<string, Map<string, EventRow>>();
   for (const row of rows) {
-    const bySubject = latest.get(row.subject) ?? new Map<string, TransferRow>();
+    const bySubject = latest.get(row.subject) ?? new Map<string, EventRow>();
     latest.set(row.subject, bySubject);
-    bySubject.set(`${row.date}|${row.from_fund}|${row.to_fund}`, row);
+    bySubject.set(`${row.type}|${row.date}|${row.from_fund}|${row.to_fund}`, row);
   }
   return new Map([...latest].map(([subject, byKey]) => [subject, [...byKey.values()]]));
+}
+
+/** A fund's transfers (signed), its seed (the one dated latest, should a source restate the date) and fee changes. */
+function eventFacts(rows: readonly EventRow[], ticker: string, decimals: number) {
+  const transfers: TransferFact[] = [];
+  const feeChanges: FeeChange[] = [];
+  let seed: SeedFact | null = null;
+  for (const row of rows) {
+    if (row.type === "transfer") {
+      const units = exact(row.units ?? "0", decimals);
+      transfers.push({ date: row.date, units: row.from_fund === ticker ? -units : units });
+    } else if (row.type === "seed") {
+      seed = { date: row.date, usd: exact(row.usd ?? "0", 2) };
+    } else if (row.fee_bps !== null) feeChanges.push({ date: row.date, feeBps: Number(row.fee_bps) });
+  }
+  return { transfers, seed, feeChanges };
 }
 
 /** Outside the calendar's years (2001–2035) the engine still needs an answer: weekdays trade. */

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { FlowInput, FlowsBody, IsoDate, Ticker } from "../../shared/schemas.ts";
 import type { AppEnv } from "../auth.ts";
 import { listFlows } from "../db/flows.ts";
-import { loadAssets, loadFunds } from "../db/reference.ts";
+import { canonicalTicker, loadAssets, loadFunds } from "../db/reference.ts";
 import { type BatchSpec, handleBatch } from "../ledger/batch.ts";
 import { FLOW_KIND } from "../ledger/kinds.ts";
 import {
@@ -39,7 +39,19 @@ const FLOWS: BatchSpec<typeof FlowInput> = {
       const decimals = fund ? reference.assets.get(fund.asset)?.decimals : undefined;
       checkNotFuture(errors, `${at}/date`, flow.date, reference.today);
       if (fund) checkFundTradingDay(errors, `${at}/date`, fund, flow.date);
-      const netFlowUsd = usdText(errors, `${at}/net_flow_usd`, flow.net_flow_usd);
+      const row = { fund: fund?.ticker ?? flow.fund, date: flow.date, source: flow.source ?? caller.name };
+      if (flow.status === "withdrawn") {
+        // The source took its figure back: the key keeps no figure (stored as an empty amount).
+        const given = flow.net_flow_usd !== undefined && flow.net_flow_usd !== null;
+        if (given) errors.add(`${at}/net_flow_usd`, "a withdrawn figure has no amount; leave it out");
+        if (flow.units !== undefined)
+          errors.add(`${at}/units`, "a withdrawn figure has no units; leave them out");
+        return { at, row: { ...row, net_flow_usd: "", units: null, status: flow.status } };
+      }
+      const netFlowUsd =
+        flow.net_flow_usd === undefined || flow.net_flow_usd === null
+          ? (errors.add(`${at}/net_flow_usd`, "required (only a withdrawn figure has none)"), null)
+          : usdText(errors, `${at}/net_flow_usd`, flow.net_flow_usd);
       const units =
         flow.units === undefined || decimals === undefined
           ? null
@@ -47,7 +59,6 @@ const FLOWS: BatchSpec<typeof FlowInput> = {
       if (netFlowUsd !== null && units !== null && signsDisagree(netFlowUsd, units)) {
         errors.add(`${at}/units`, "units and net_flow_usd must have the same sign");
       }
-      const row = { fund: flow.fund, date: flow.date, source: flow.source ?? caller.name };
       return { at, row: { ...row, net_flow_usd: netFlowUsd, units, status: flow.status } };
     });
   },
@@ -91,7 +102,7 @@ flows.openapi(getFlows, async (c) => {
   const query = c.req.valid("query");
   checkRange(query.from, query.to);
   const rows = await listFlows(c.env.DB, {
-    fund: query.fund,
+    fund: query.fund === undefined ? undefined : await canonicalTicker(c.env.DB, query.fund),
     from: query.from,
     to: query.to,
     asOf: query.as_of ? new Date(query.as_of).toISOString() : undefined,

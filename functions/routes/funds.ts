@@ -1,11 +1,4 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import {
-  CALENDAR_FIRST_DAY,
-  CALENDAR_LAST_DAY,
-  closureReason,
-  isSupportedExchange,
-  SUPPORTED_EXCHANGES,
-} from "../../shared/calendar.ts";
 import { FundInput, IsoDate, Ticker, WriteResult } from "../../shared/schemas.ts";
 import { type AppEnv, requireScope } from "../auth.ts";
 import { jsonBody } from "../body.ts";
@@ -13,6 +6,7 @@ import { listFundSummaries, metadataOf, upsertFundStatements } from "../db/funds
 import { readDataVersion } from "../db/meta.ts";
 import { loadAssets, loadFund } from "../db/reference.ts";
 import { idempotency } from "../idempotency.ts";
+import { checkFundRow } from "../ledger/fund-batch.ts";
 import { BatchErrors } from "../ledger/validate.ts";
 import { invalid, Problem } from "../problem.ts";
 import { settleDerived } from "../recompute/settle.ts";
@@ -49,20 +43,8 @@ funds.openapi(putFund, async (c) => {
     throw new Problem(403, `This token may not write fund ${ticker}.`);
   }
   const errors = new BatchErrors();
-  if (!(await loadAssets(c.env.DB)).has(input.asset)) errors.add("/asset", `unknown asset ${input.asset}`);
-  const listedInRange = input.listed_on >= CALENDAR_FIRST_DAY && input.listed_on <= CALENDAR_LAST_DAY;
-  if (!listedInRange) {
-    errors.add("/listed_on", `outside the trading calendars (${CALENDAR_FIRST_DAY} to ${CALENDAR_LAST_DAY})`);
-  }
-  if (!isSupportedExchange(input.exchange)) {
-    errors.add(
-      "/exchange",
-      `no trading calendar for ${input.exchange}; supported: ${SUPPORTED_EXCHANGES.join(", ")}`,
-    );
-  } else if (listedInRange) {
-    const closed = closureReason(input.exchange, input.listed_on);
-    if (closed) errors.add("/listed_on", `${input.exchange} was closed on ${input.listed_on} (${closed})`);
-  }
+  const assets = new Set((await loadAssets(c.env.DB)).keys());
+  checkFundRow(errors, "", { ticker, ...input }, assets);
   if (errors.errors.length > 0) throw invalid(errors.errors);
   const old = await loadFund(c.env.DB, ticker);
   const unchanged = old !== null && JSON.stringify(metadataOf(old)) === JSON.stringify(metadataOf(input));

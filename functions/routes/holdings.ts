@@ -42,7 +42,12 @@ const HOLDINGS: BatchSpec<typeof HoldingInput> = {
           : decimalText(errors, `${at}/units`, holding.units, decimals, { min: 0n, max: MAX_ABS_UNITS });
       return {
         at,
-        row: { fund: holding.fund, date: holding.date, source: holding.source ?? caller.name, units },
+        row: {
+          fund: fund?.ticker ?? holding.fund,
+          date: holding.date,
+          source: holding.source ?? caller.name,
+          units,
+        },
       };
     });
   },

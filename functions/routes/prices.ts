@@ -1,7 +1,8 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { PRICE_SCALE } from "../../shared/decimal.ts";
-import { PriceInput, PricesBody } from "../../shared/schemas.ts";
+import { AssetSymbol, IsoDate, PriceInput, PricesBody } from "../../shared/schemas.ts";
 import type { AppEnv } from "../auth.ts";
+import { listPrices } from "../db/prices.ts";
 import { loadAssets } from "../db/reference.ts";
 import { type BatchSpec, handleBatch } from "../ledger/batch.ts";
 import { PRICE_KIND } from "../ledger/kinds.ts";
@@ -12,7 +13,9 @@ import {
   MAX_ABS_USD,
   todayReference,
 } from "../ledger/validate.ts";
-import { batchRoute } from "./openapi.ts";
+import { sendList } from "../respond.ts";
+import { checkRange } from "./flows.ts";
+import { batchRoute, ListFormat, WRITE_PROBLEMS } from "./openapi.ts";
 
 export const prices = new OpenAPIHono<AppEnv>();
 
@@ -50,3 +53,37 @@ prices.openapi(
   (c) => handleBatch(c, PRICES),
   (result, c) => (result.success ? undefined : handleBatch(c, PRICES, result)),
 );
+
+const getPrices = createRoute({
+  method: "get",
+  path: "/prices",
+  summary: "Daily closes by source: the one used, and every other source's beside it with its difference",
+  request: {
+    query: z.object({
+      asset: AssetSymbol.optional(),
+      from: IsoDate.optional(),
+      to: IsoDate.optional(),
+      as_of: z.iso.datetime({ offset: true }).optional(),
+      format: ListFormat,
+    }),
+  },
+  responses: {
+    200: {
+      content: { "application/json": { schema: z.object({ prices: z.array(z.any()) }) } },
+      description: "Price marks",
+    },
+    422: WRITE_PROBLEMS[422],
+  },
+});
+
+prices.openapi(getPrices, async (c) => {
+  const query = c.req.valid("query");
+  checkRange(query.from, query.to);
+  const rows = await listPrices(c.env.DB, {
+    asset: query.asset,
+    from: query.from,
+    to: query.to,
+    asOf: query.as_of ? new Date(query.as_of).toISOString() : undefined,
+  });
+  return sendList(c, "prices", rows);
+});

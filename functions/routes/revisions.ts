@@ -45,7 +45,7 @@ revisions.openapi(route, async (c) => {
   // Spelled out rather than a parameter, so that SQLite can use the partial index of restatements.
   const restated = query.restated === "true" ? "AND old_value IS NOT NULL" : "";
   const { results } = await c.env.DB.prepare(
-    `SELECT id, entity, key, old_value, new_value, recorded_at, source FROM revisions
+    `SELECT id, entity, subject, date, key, old_value, new_value, recorded_at, observed_at, source FROM revisions
      WHERE (?1 IS NULL OR id > ?1) AND (?2 IS NULL OR recorded_at > ?2) AND (?3 IS NULL OR subject = ?3)
        AND (?4 IS NULL OR entity = ?4) ${restated}
      ORDER BY id LIMIT ?5`,

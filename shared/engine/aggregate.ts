@@ -3,7 +3,7 @@
 // a write that touches one fund never needs the other funds re-read.
 import { abs } from "../decimal.ts";
 import type { Fund } from "../domain.ts";
-import type { GroupBy } from "../export.ts";
+import type { Completeness, GroupBy } from "../export.ts";
 import type { FundDay } from "./types.ts";
 
 export interface Group {
@@ -15,14 +15,23 @@ export interface Group {
 /** The order groups are listed in: the total first, as readers look for it first. */
 export const GROUP_BYS: readonly GroupBy[] = ["total", "asset", "issuer", "country", "vehicle"];
 
-export function groupsOf(fund: Fund): Group[] {
-  return [
+/** What decides a fund's groups. */
+export type GroupedFund = Pick<Fund, "asset" | "issuer" | "country" | "vehicle">;
+
+/**
+ * The groups a fund's rows are summed into. A fund whose issuer or vehicle is not known belongs to no
+ * issuer or vehicle group (it still counts in the total, its asset and its country): a group named
+ * "not known" would read as an issuer.
+ */
+export function groupsOf(fund: GroupedFund): Group[] {
+  const groups: Group[] = [
     { by: "total", key: "all" },
     { by: "asset", key: fund.asset },
-    { by: "issuer", key: fund.issuer },
-    { by: "country", key: fund.country },
-    { by: "vehicle", key: fund.vehicle },
   ];
+  if (fund.issuer !== null) groups.push({ by: "issuer", key: fund.issuer });
+  groups.push({ by: "country", key: fund.country });
+  if (fund.vehicle !== null) groups.push({ by: "vehicle", key: fund.vehicle });
+  return groups;
 }
 
 /** A map key for a group; "by" cannot contain ":", so keys never collide. */
@@ -77,6 +86,21 @@ export function emptyAggregateDay(group: Group, date: string): AggregateDay {
     fundsProvisional: 0,
     fundsMissing: 0,
   };
+}
+
+/**
+ * DOMAIN.md's completeness of a group's day, from its counts alone: every listed fund with a figure
+ * (final or provisional) is complete, some still without one partial, none with one none; a day with
+ * neither (a weekend, a holiday, before listing) is null. Given a period's counts summed over its
+ * days, it gives the period's: complete when every trading day is, none when no trading day has a
+ * figure, partial otherwise, since a sum is 0 exactly when it is 0 on every day.
+ */
+export function dayCompleteness(counts: {
+  fundsMissing: number;
+  fundsReporting: number;
+}): Completeness | null {
+  if (counts.fundsMissing > 0) return counts.fundsReporting > 0 ? "partial" : "none";
+  return counts.fundsReporting > 0 ? "complete" : null;
 }
 
 /**

@@ -13,6 +13,10 @@ export interface FundLedger {
   holdings: readonly HoldingsMark[];
   /** Coins moved in (+) or out (−) of this fund by corporate actions, by date. */
   transfers: readonly TransferFact[];
+  /** The sponsor's opening position at listing (Farside's Seed row); none when not published. */
+  seed?: SeedFact | null;
+  /** The fee in force from each date on (fee_change events); before the first, fund.fee_bps. */
+  feeChanges?: readonly FeeChange[];
   /** True when the fund's exchange trades on that date (weekends and holidays are false). */
   isTradingDay: (date: string) => boolean;
 }
@@ -23,7 +27,8 @@ export interface FlowFact {
   netFlowUsd: bigint;
   /** The flow in coins when the source gave it; else it is netFlowUsd / price. */
   units: bigint | null;
-  status: FlowStatus;
+  /** A withdrawn figure is no figure: the ledger's loader leaves it out. */
+  status: Exclude<FlowStatus, "withdrawn">;
 }
 
 export interface HoldingsMark {
@@ -35,6 +40,18 @@ export interface TransferFact {
   date: string;
   /** Signed: positive into this fund, negative out of it. */
   units: bigint;
+}
+
+export interface SeedFact {
+  /** The listing date: the seed is valued at the close of the day before. */
+  date: string;
+  /** Cents. */
+  usd: bigint;
+}
+
+export interface FeeChange {
+  date: string;
+  feeBps: number;
 }
 
 export interface EngineOptions {

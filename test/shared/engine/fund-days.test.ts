@@ -223,24 +223,56 @@ describe("rollFund", () => {
     expect(unpriced[1]).toMatchObject({ priceUsd: null, priceStale: false, aumUsd: 0n, units: btc("1") });
   });
 
-  it("rolls units backwards from a later mark so the forward roll lands on it", () => {
+  it("rolls units backwards from a later mark when the fund held coins before its first flow", () => {
     const ledger = testLedger(
       { fee_bps: 95 },
       {
         prices: dailyCloses("2024-01-11", ["46123.45", "42811.02", "42001", "41700.99", "41877.7", "42500"]),
-        flows: [flow("2024-01-11", "227000000"), flow("2024-01-12", "-35000000.55", "-830.1234")],
         transfers: [{ date: "2024-01-13", units: btc("12.5") }],
-        holdings: [{ date: "2024-01-16", units: btc("4210.77770001") }],
+        holdings: [{ date: "2024-01-14", units: btc("4210.77770001") }],
+        flows: [flow("2024-01-15", "-35000000.55", "-830.1234")],
       },
     );
     const rows = rollFund(ledger, "2024-01-16", FEES);
-    const marked = rowOn(rows, "2024-01-16");
+    const marked = rowOn(rows, "2024-01-14");
     expect(marked.units).toBe(btc("4210.77770001"));
     expect(marked.residualUnits).toBe(0n);
-    // Undoing fees, the transfer and both flows leaves 107.39827149 BTC before the first day.
-    // Day 1 holds those plus 227,000,000 / 46,123.45 = 4,921.57460033 less a 0.0027953 fee, and
-    // the opening coins enter as "other": 107.39827149 × 46,123.45 ≈ 4,953,578.81.
-    expect(rows[0]).toMatchObject({ units: btc("5028.97007652"), otherEffectUsd: usd("4953578.81") });
+    // Undoing the 12.5 BTC transfer and four days of a 0.95% fee (about 0.109 BTC a day, half-even)
+    // leaves 4,198.71513480 BTC held before the first day (checked with exact fractions by hand);
+    // the first day's fee of 0.10928163 leaves 4,198.60585317, which enter as "other".
+    expect(rows[0]?.units).toBe(btc("4198.60585317"));
+    expect((rows[0]?.otherEffectUsd ?? 0n) + (rows[0]?.feeEffectUsd ?? 0n)).toBe(rows[0]?.aumUsd);
+  });
+
+  it("rolls forward from listing when flows come before the first mark, and shows the drift as a residual", () => {
+    const ledger = testLedger(
+      {},
+      {
+        prices: dailyCloses("2024-01-11", ["40000", "40000", "40000"]),
+        flows: [flow("2024-01-11", "4000000"), flow("2024-01-12", "2000000")],
+        holdings: [{ date: "2024-01-13", units: btc("151") }],
+      },
+    );
+    const rows = rollFund(ledger, "2024-01-13", NO_FEES);
+    expect(rows[0]?.units).toBe(btc("100"));
+    // 100 + 50 BTC from the flows; the filing says 151: one coin the flow record does not explain.
+    expect(rowOn(rows, "2024-01-13")).toMatchObject({ units: btc("151"), residualUnits: btc("1") });
+  });
+
+  it("opens a fund with its seed at the close of the day before listing, unless a mark or transfer opens it", () => {
+    const prices = dailyCloses("2024-01-10", ["50000", "40000", "40000"]);
+    const seed = { date: "2024-01-11", usd: usd("10000000") };
+    const ledger = testLedger({}, { prices, seed, flows: [flow("2024-01-11", "4000000")] });
+    const [first] = rollFund(ledger, "2024-01-12", NO_FEES);
+    // $10M at 50,000 (the 10 Jan close) is 200 BTC; the day's $4M at 40,000 adds 100.
+    expect(first).toMatchObject({
+      units: btc("300"),
+      netFlowUsd: usd("4000000"),
+      cumulativeFlowUsd: usd("4000000"),
+    });
+    expect(first?.otherEffectUsd).toBe(usd("8000000"));
+    const transferred = { ...ledger, transfers: [{ date: "2024-01-11", units: btc("7") }] };
+    expect(rollFund(transferred, "2024-01-11", NO_FEES)[0]?.units).toBe(btc("107"));
   });
 
   it("opens at zero when the mark cannot explain the flows before it", () => {
