@@ -202,6 +202,27 @@ describe("rollFund", () => {
     expect(rollFund(ledger, "2024-01-15", NO_FEES).every((row) => row.feeUnits === 0n)).toBe(true);
   });
 
+  it("accrues each day the fee in force that day, and none while the fee is not known", () => {
+    // 365 bps (0.01% a day) until a fee change to 730 bps (0.02%) from 13 Jan on.
+    const ledger = testLedger(
+      { fee_bps: 365 },
+      {
+        prices: dailyCloses("2024-01-11", ["50000", "50000", "50000", "50000"]),
+        holdings: [{ date: "2024-01-11", units: btc("100") }],
+        feeChanges: [{ date: "2024-01-13", feeBps: 730 }],
+      },
+    );
+    const rows = rollFund(ledger, "2024-01-14", FEES);
+    // 12 Jan: 100 × 0.01% = 0.01; 13 Jan: 99.99 × 0.02% = 0.019998; 14 Jan: 99.970002 × 0.02% = 0.01999400|04.
+    expect(rows.map((row) => row.feeUnits)).toEqual([0n, btc("0.01"), btc("0.019998"), btc("0.019994")]);
+    const unknown = testLedger({ fee_bps: null }, { ...ledger, feeChanges: [] });
+    expect(
+      rollFund({ ...unknown, fund: { ...ledger.fund, fee_bps: null } }, "2024-01-14", FEES).every(
+        (row) => row.feeUnits === 0n,
+      ),
+    ).toBe(true);
+  });
+
   it("never shows a missing trading day as a zero flow", () => {
     const ledger = testLedger(
       {},
