@@ -48,10 +48,10 @@ const FLOWS: BatchSpec<typeof FlowInput> = {
           errors.add(`${at}/units`, "a withdrawn figure has no units; leave them out");
         return { at, row: { ...row, net_flow_usd: "", units: null, status: flow.status } };
       }
-      const netFlowUsd =
-        flow.net_flow_usd === undefined || flow.net_flow_usd === null
-          ? (errors.add(`${at}/net_flow_usd`, "required (only a withdrawn figure has none)"), null)
-          : usdText(errors, `${at}/net_flow_usd`, flow.net_flow_usd);
+      const given = flow.net_flow_usd ?? undefined;
+      if (given === undefined)
+        errors.add(`${at}/net_flow_usd`, "required (only a withdrawn figure has none)");
+      const netFlowUsd = given === undefined ? null : usdText(errors, `${at}/net_flow_usd`, given);
       const units =
         flow.units === undefined || decimals === undefined
           ? null

@@ -4,7 +4,7 @@ import { type AppEnv, requireScope } from "../auth.ts";
 import { jsonBody } from "../body.ts";
 import { listFundSummaries, metadataOf, upsertFundStatements } from "../db/funds.ts";
 import { readDataVersion } from "../db/meta.ts";
-import { loadAssets, loadFund } from "../db/reference.ts";
+import { canonicalTicker, loadAssets, loadFund } from "../db/reference.ts";
 import { idempotency } from "../idempotency.ts";
 import { checkFundRow } from "../ledger/fund-batch.ts";
 import { BatchErrors } from "../ledger/validate.ts";
@@ -93,7 +93,7 @@ const oneRoute = createRoute({
 
 funds.openapi(oneRoute, async (c) => {
   const { ticker } = c.req.valid("param");
-  const [fund] = await listFundSummaries(c.env.DB, ticker);
+  const [fund] = await listFundSummaries(c.env.DB, await canonicalTicker(c.env.DB, ticker));
   if (!fund) throw new Problem(404, `No fund ${ticker}.`);
   return c.json(fund, 200);
 });
