@@ -5,6 +5,11 @@ import type { DayState, Fund } from "./domain.ts";
 export type GroupBy = "total" | "asset" | "issuer" | "country" | "vehicle";
 export type Period = "day" | "week" | "month" | "ytd";
 export type Regime = "inflow-led" | "outflow-led" | "mixed";
+/**
+ * Whether every listed fund of a group has a figure (final or provisional) for a day: complete; some
+ * have none yet: partial; none has: none. Null for a day on which none of the group's funds trades.
+ */
+export type Completeness = "complete" | "partial" | "none";
 
 /** GET /v1/funds/{ticker}/daily: one row per calendar day. */
 export interface FundDayRow {
@@ -75,16 +80,33 @@ export interface AggregateRow {
   funds_reporting: number;
   funds_inflow: number;
   funds_outflow: number;
+  /** Fund-days with a provisional figure (summed over the period's days, like funds_reporting). */
+  funds_provisional: number;
+  /** Fund-days of listed funds on a trading day with no figure yet (summed over the period's days). */
+  funds_missing: number;
+  /**
+   * Null when no fund of the group trades in the period (a weekend, a holiday). A week, month or year
+   * is complete when each of its trading days is, none when none of them has any figure, else partial.
+   */
+  completeness: Completeness | null;
+  /** Tickers of the group's funds still without a figure on some trading day of the period, sorted. */
+  awaiting: string[];
 }
 
 /** GET /v1/revisions */
 export interface RevisionRow {
   id: number;
   entity: "fund" | "price" | "flow" | "holding" | "event" | "source_rank";
+  /** The fund or asset the fact is about. */
+  subject: string;
+  /** The fact's date (null for metadata and rankings). */
+  date: string | null;
   key: string;
   old_value: unknown;
   new_value: unknown;
   recorded_at: string;
+  /** When the public first saw the value, where the provider knows it (a replayed publisher history). */
+  observed_at: string | null;
   source: string;
 }
 
@@ -101,12 +123,22 @@ export interface AttributionChange {
 /** GET /v1/summary: the headline figures, served from KV. */
 export interface Summary {
   data_version: number;
+  /** The newest day any fund has a figure for; often still partial while publishers fill it in. */
   report_date: string | null;
+  report_date_completeness: Completeness | null;
+  /** Funds with no figure yet on the report date, sorted. */
+  report_date_awaiting: string[];
+  /**
+   * The last complete day of all funds: the day total_aum_usd, changes, net_flow_usd, streak, regime,
+   * organic_growth_20d and the top flows are of. Null when no day is complete yet (they are then empty).
+   */
+  headline_date: string | null;
   last_final_date: string | null;
   provisional_dates: string[];
   /** Trading days up to the report date with no flow on record, by fund. */
   missing: { fund: string; date: string }[];
-  total_aum_usd: string;
+  /** At headline_date; null when there is none. */
+  total_aum_usd: string | null;
   changes: {
     day: AttributionChange;
     week: AttributionChange;
@@ -119,7 +151,22 @@ export interface Summary {
   organic_growth_20d: string | null;
   top_inflows: { fund: string; net_flow_usd: string }[];
   top_outflows: { fund: string; net_flow_usd: string }[];
-  by_asset: { asset: string; aum_usd: string }[];
+  by_asset: SummaryAsset[];
+}
+
+/** One asset in the summary: its headline day (its own last complete day) and its report date's state. */
+export interface SummaryAsset {
+  asset: string;
+  /** At the asset's headline_date; null when it has none. */
+  aum_usd: string | null;
+  headline_date: string | null;
+  net_flow_usd: string | null;
+  /** The newest day any fund of the asset has a figure for. */
+  report_date: string | null;
+  /** Of the asset's report date. */
+  completeness: Completeness | null;
+  /** The asset's funds with no figure yet on its report date, sorted. */
+  awaiting: string[];
 }
 
 /** GET /v1/export: what the report site is built from. Per-fund daily rows come from /v1/funds/{t}/daily. */

@@ -1,5 +1,7 @@
-// aggregate_days rows as the engine's AggregateDay, a group's whole series at a time.
+// aggregate_days rows as the engine's AggregateDay, a group's whole series at a time, and the missing
+// fund-days that name the funds a group's day still awaits.
 import type { AggregateDay } from "../../shared/engine/aggregate.ts";
+import type { AwaitedFundDay } from "../../shared/engine/aggregate-rows.ts";
 import type { GroupBy } from "../../shared/export.ts";
 
 interface StoredAggregateDay {
@@ -84,16 +86,79 @@ export async function* eachGroupDays(
   }
 }
 
-/** Every group of `by` on one day (none when `date` is null). */
-export async function readGroupDaysOn(
+/**
+ * Fund-days in state `missing` in [from, to] (open ends when absent), with what decides their funds'
+ * groups: the awaited funds' names for every group of one read. The partial index fund_days_missing
+ * holds only these rows, so the read costs their number, not the table's.
+ */
+export async function readAwaited(
   db: D1Database,
-  by: GroupBy,
-  date: string | null,
-): Promise<AggregateDay[]> {
-  if (date === null) return [];
+  range: { from?: string | undefined; to?: string | undefined } = {},
+): Promise<AwaitedFundDay[]> {
   const { results } = await db
-    .prepare("SELECT * FROM aggregate_days WHERE group_by = ?1 AND date = ?2 ORDER BY group_key")
-    .bind(by, date)
+    .prepare(
+      `SELECT d.fund, d.date, f.asset, f.issuer, f.country, f.vehicle
+       FROM fund_days d JOIN funds f ON f.ticker = d.fund
+       WHERE d.state = 'missing' AND d.date >= ?1 AND d.date <= ?2`,
+    )
+    .bind(range.from ?? "0000-01-01", range.to ?? "9999-12-31")
+    .all<AwaitedFundDay>();
+  return results;
+}
+
+/**
+ * A day's search for "complete", as dayCompleteness (shared/engine/aggregate.ts) decides it: no listed
+ * fund without a figure, and some fund with one.
+ */
+const COMPLETE = "x.funds_missing = 0 AND x.funds_reporting > 0";
+
+/**
+ * What the summary needs of each asset group: its day on `reportDate`, its last day with a figure and
+ * its last complete day. Each is a walk back along the primary key from the group's newest day that
+ * stops at the first match, so the cost follows how far back the day is, not the history's length.
+ */
+export async function readAssetHeadlineDays(
+  db: D1Database,
+  reportDate: string | null,
+): Promise<AggregateDay[]> {
+  if (reportDate === null) return [];
+  const last = (condition: string) =>
+    `(SELECT x.date FROM aggregate_days x WHERE x.group_by = 'asset' AND x.group_key = k.asset
+       AND x.date <= ?1 AND ${condition} ORDER BY x.date DESC LIMIT 1)`;
+  const { results } = await db
+    .prepare(
+      `SELECT a.* FROM (SELECT DISTINCT asset FROM funds) k
+       CROSS JOIN aggregate_days a ON a.group_by = 'asset' AND a.group_key = k.asset
+         AND a.date IN (?1, ${last("x.funds_reporting > 0")}, ${last(COMPLETE)})
+       ORDER BY a.group_key, a.date`,
+    )
+    .bind(reportDate)
     .all<StoredAggregateDay>();
   return results.map(fromStored);
+}
+
+/**
+ * Missing fund-days, with their fund's asset, on `reportDate` and on each asset's own last day with a
+ * figure (the days the summary names the awaited funds of).
+ */
+export async function readAwaitedOnReportDates(
+  db: D1Database,
+  reportDate: string | null,
+): Promise<{ fund: string; date: string; asset: string }[]> {
+  if (reportDate === null) return [];
+  const { results } = await db
+    .prepare(
+      `WITH report_dates AS (
+         SELECT ?1 AS date
+         UNION
+         SELECT (SELECT x.date FROM aggregate_days x WHERE x.group_by = 'asset' AND x.group_key = k.asset
+             AND x.date <= ?1 AND x.funds_reporting > 0 ORDER BY x.date DESC LIMIT 1)
+         FROM (SELECT DISTINCT asset FROM funds) k)
+       SELECT d.fund, d.date, f.asset
+       FROM report_dates r CROSS JOIN fund_days d ON d.state = 'missing' AND d.date = r.date
+       JOIN funds f ON f.ticker = d.fund`,
+    )
+    .bind(reportDate)
+    .all<{ fund: string; date: string; asset: string }>();
+  return results;
 }

@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { aggregateRowsByPeriod } from "../../shared/engine/aggregate-rows.ts";
+import { aggregateRowsByPeriod, awaitingIndex } from "../../shared/engine/aggregate-rows.ts";
 import type { AggregateRow, GroupBy } from "../../shared/export.ts";
 import type { AppEnv } from "../auth.ts";
-import { eachGroupDays, readGroupDays } from "../db/aggregates.ts";
+import { eachGroupDays, readAwaited, readGroupDays } from "../db/aggregates.ts";
 import { listFundSummaries } from "../db/funds.ts";
 import { readDataVersion } from "../db/meta.ts";
 import { loadAssets } from "../db/reference.ts";
@@ -38,14 +38,17 @@ exportRoute.openapi(route, async (c) => {
 /**
  * The ExportDocument (shared/export.ts) as JSON text. Day rows go out group by group as they are
  * computed; the far fewer week, month and year-to-date rows are kept until the day rows are out.
+ * The missing fund-days, few, are read once to name every group's awaited funds.
  */
 async function writeExport(db: D1Database, version: number, write: Write): Promise<void> {
-  const [summary, assets, funds, totals] = await Promise.all([
+  const [summary, assets, funds, totals, awaited] = await Promise.all([
     buildCurrentSummary(db),
     loadAssets(db),
     listFundSummaries(db),
     readGroupDays(db, "total"),
+    readAwaited(db),
   ]);
+  const awaiting = awaitingIndex(awaited);
   await write(
     `{"data_version":${version},"generated_at":${JSON.stringify(new Date().toISOString())},` +
       `"summary":${JSON.stringify(summary)},"assets":${JSON.stringify([...assets.values()])},` +
@@ -55,7 +58,7 @@ async function writeExport(db: D1Database, version: number, write: Write): Promi
   let separator = "";
   for (const by of GROUP_BYS) {
     for await (const days of eachGroupDays(db, by, totals)) {
-      const rows = aggregateRowsByPeriod([days], totals, ["day", ...LATER_PERIODS]);
+      const rows = aggregateRowsByPeriod([days], totals, ["day", ...LATER_PERIODS], { awaiting });
       if (rows.day.length > 0) {
         await write(separator + joinRows(rows.day));
         separator = ",";

@@ -10,6 +10,10 @@ const route = createRoute({
   method: "get",
   path: "/summary",
   summary: "The latest headline figures (served from KV)",
+  description:
+    "The headline figures (total_aum_usd, changes, net_flow_usd, streak, regime, top flows) are of " +
+    "headline_date, the last day on which every listed fund has a figure. report_date is the newest day " +
+    "with any figure; report_date_completeness and report_date_awaiting say how far it is filled in.",
   responses: { 200: { content: { "application/json": { schema: z.any() } }, description: "Summary" } },
 });
 

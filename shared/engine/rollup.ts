@@ -4,7 +4,7 @@
 import { isoWeek, monthOf, yearOf } from "../dates.ts";
 import { formatDecimal, USD_SCALE } from "../decimal.ts";
 import type { AggregateRow, Period } from "../export.ts";
-import type { AggregateDay } from "./aggregate.ts";
+import { type AggregateDay, dayCompleteness } from "./aggregate.ts";
 import { type Indicators, RATIO_SCALE, ratio } from "./indicators.ts";
 
 export type RollupPeriod = Exclude<Period, "day">;
@@ -28,36 +28,59 @@ export function periodLabel(date: string, period: Period): string {
   }
 }
 
-export function toAggregateRow(day: AggregateDay, indicators: Indicators): AggregateRow {
-  return periodRow([{ day, indicators }], "day", day.date);
+/**
+ * The tickers of the group's funds with no figure yet on a date, sorted. Rows built without it name
+ * none, though funds_missing still counts them.
+ */
+export type AwaitedOn = (date: string) => readonly string[];
+
+const NONE_NAMED: AwaitedOn = () => [];
+
+export function toAggregateRow(
+  day: AggregateDay,
+  indicators: Indicators,
+  awaitedOn: AwaitedOn = NONE_NAMED,
+): AggregateRow {
+  return periodRow([{ day, indicators }], "day", day.date, awaitedOn);
 }
 
 /**
  * One row per period touched by `days` (one group, in date order). start/end are the first and last
  * day covered, so a period cut by the series' start or end says so; ytd gives one row per year.
  */
-export function rollup(days: readonly DayWithIndicators[], period: RollupPeriod): AggregateRow[] {
+export function rollup(
+  days: readonly DayWithIndicators[],
+  period: RollupPeriod,
+  awaitedOn: AwaitedOn = NONE_NAMED,
+): AggregateRow[] {
   const rows: AggregateRow[] = [];
   let bucket: DayWithIndicators[] = [];
   let label = "";
   for (const entry of days) {
     const entryLabel = periodLabel(entry.day.date, period);
     if (entryLabel !== label && bucket.length > 0) {
-      rows.push(periodRow(bucket, period, label));
+      rows.push(periodRow(bucket, period, label, awaitedOn));
       bucket = [];
     }
     label = entryLabel;
     bucket.push(entry);
   }
-  if (bucket.length > 0) rows.push(periodRow(bucket, period, label));
+  if (bucket.length > 0) rows.push(periodRow(bucket, period, label, awaitedOn));
   return rows;
 }
 
 /**
- * Counts of reporting, inflow and outflow funds become fund-days over a period, so breadth stays
- * funds_inflow / funds_reporting on every row; market_share_flow weighs the days by gross flow.
+ * Counts of reporting, inflow, outflow, provisional and missing funds become fund-days over a period,
+ * so breadth stays funds_inflow / funds_reporting on every row and the period's completeness follows
+ * from its sums as a day's does; market_share_flow weighs the days by gross flow. A period awaits
+ * every fund missing on any of its days: its sums lack each of those fund-days.
  */
-function periodRow(days: readonly DayWithIndicators[], period: Period, label: string): AggregateRow {
+function periodRow(
+  days: readonly DayWithIndicators[],
+  period: Period,
+  label: string,
+  awaitedOn: AwaitedOn,
+): AggregateRow {
   const first = days[0] as DayWithIndicators;
   const { day: last, indicators: end } = days[days.length - 1] as DayWithIndicators;
   const sum = sumOverPeriod(days);
@@ -89,7 +112,19 @@ function periodRow(days: readonly DayWithIndicators[], period: Period, label: st
     funds_reporting: sum.fundsReporting,
     funds_inflow: sum.fundsInflow,
     funds_outflow: sum.fundsOutflow,
+    funds_provisional: sum.fundsProvisional,
+    funds_missing: sum.fundsMissing,
+    completeness: dayCompleteness(sum),
+    awaiting: awaitedIn(days, awaitedOn),
   };
+}
+
+function awaitedIn(days: readonly DayWithIndicators[], awaitedOn: AwaitedOn): string[] {
+  const awaited = new Set<string>();
+  for (const { day } of days) {
+    if (day.fundsMissing > 0) for (const fund of awaitedOn(day.date)) awaited.add(fund);
+  }
+  return [...awaited].sort();
 }
 
 function sumOverPeriod(days: readonly DayWithIndicators[]) {
@@ -104,6 +139,8 @@ function sumOverPeriod(days: readonly DayWithIndicators[]) {
     fundsReporting: 0,
     fundsInflow: 0,
     fundsOutflow: 0,
+    fundsProvisional: 0,
+    fundsMissing: 0,
   };
   for (const { day, indicators } of days) {
     sum.netFlowUsd += day.netFlowUsd;
@@ -116,6 +153,8 @@ function sumOverPeriod(days: readonly DayWithIndicators[]) {
     sum.fundsReporting += day.fundsReporting;
     sum.fundsInflow += day.fundsInflow;
     sum.fundsOutflow += day.fundsOutflow;
+    sum.fundsProvisional += day.fundsProvisional;
+    sum.fundsMissing += day.fundsMissing;
   }
   return sum;
 }

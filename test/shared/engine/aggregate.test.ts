@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   type AggregateDay,
   addFundDay,
+  dayCompleteness,
   emptyAggregateDay,
   groupId,
   groupsOf,
@@ -22,6 +23,34 @@ describe("groupsOf", () => {
       "country:US",
       "vehicle:spot_etf",
     ]);
+  });
+});
+
+describe("dayCompleteness", () => {
+  it("derives a day's state from its counts of missing and reporting funds", () => {
+    const of = (fundsMissing: number, fundsReporting: number) =>
+      dayCompleteness({ fundsMissing, fundsReporting });
+    expect(of(1, 2)).toBe("partial");
+    expect(of(3, 0)).toBe("none");
+    expect(of(0, 3)).toBe("complete");
+    expect(of(0, 0)).toBeNull();
+  });
+
+  it("counts a provisional figure as a figure, and a holiday or an unlisted day as no trading day", () => {
+    const day = (states: ("final" | "provisional" | "missing" | "holiday" | "not_listed")[]) => {
+      const target = emptyAggregateDay(group, "2024-01-08");
+      const rows = fundDays(
+        "2024-01-08",
+        states.map((state) => ({ state, flow: 0n, aum: 0n })),
+      );
+      for (const row of rows) addFundDay(target, { ...row, date: "2024-01-08" }, 1);
+      return dayCompleteness(target);
+    };
+    expect(day(["final", "provisional"])).toBe("complete");
+    expect(day(["provisional", "missing"])).toBe("partial");
+    expect(day(["missing", "missing", "not_listed"])).toBe("none");
+    expect(day(["holiday", "holiday"])).toBeNull();
+    expect(day(["not_listed"])).toBeNull();
   });
 });
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays, isoWeek, isoWeekStart } from "../../../shared/dates.ts";
 import { formatDecimal } from "../../../shared/decimal.ts";
-import { emptyAggregateDay } from "../../../shared/engine/aggregate.ts";
+import { dayCompleteness, emptyAggregateDay } from "../../../shared/engine/aggregate.ts";
 import { aggregateFundDays } from "../../../shared/engine/aggregate-series.ts";
 import { computeIndicators, type IndicatorDay } from "../../../shared/engine/indicators.ts";
 import { periodLabel, type RollupPeriod, rollup, toAggregateRow } from "../../../shared/engine/rollup.ts";
@@ -94,5 +94,75 @@ describe("rollup", () => {
       ["2025", "2025-01-01", "2025-01-02"],
     ]);
     expect(rollup(run, "week")[1]).toMatchObject({ aum_usd: formatDecimal(100n, 2), net_flow_usd: null });
+  });
+
+  it("makes a period complete only when each of its trading days is, and awaits anyone missing on any", () => {
+    fc.assert(
+      fc.property(fundsArbitrary, fc.constantFrom(...PERIODS), (funds, period) => {
+        for (const days of groupsWithIndicators(funds)) {
+          const named = (date: string) => [`M-${date}`];
+          for (const row of rollup(days, period, named)) {
+            const inPeriod = days.filter(({ day }) => day.date >= row.start && day.date <= row.end);
+            const states = inPeriod.map(({ day }) => dayCompleteness(day)).filter((state) => state !== null);
+            const expected =
+              states.length === 0
+                ? null
+                : states.every((state) => state === "complete")
+                  ? "complete"
+                  : states.every((state) => state === "none")
+                    ? "none"
+                    : "partial";
+            expect(row.completeness).toBe(expected);
+            const missingDays = inPeriod.filter(({ day }) => day.fundsMissing > 0);
+            expect(row.awaiting).toEqual(missingDays.map(({ day }) => `M-${day.date}`));
+            expect(row.funds_missing).toBe(inPeriod.reduce((n, { day }) => n + day.fundsMissing, 0));
+            expect(row.funds_provisional).toBe(inPeriod.reduce((n, { day }) => n + day.fundsProvisional, 0));
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("rolls a week of complete, partial, awaited and closed days up as the days say", () => {
+    // Two funds over Monday 2024-01-08 … Sunday 2024-01-14; each day given as [reporting, missing].
+    type Counts = [reporting: number, missing: number, provisional?: number];
+    const closed: Counts = [0, 0];
+    const week = (weekdays: Counts[], names: Record<number, string[]> = {}) => {
+      const days = [...weekdays, closed, closed].map(([reporting, missing, provisional = 0], i) => ({
+        ...emptyAggregateDay({ by: "asset", key: "BTC" }, addDays("2024-01-08", i)),
+        fundsListed: 2,
+        fundsReporting: reporting,
+        fundsMissing: missing,
+        fundsProvisional: provisional,
+      }));
+      const namedOn = (date: string) => names[days.findIndex((day) => day.date === date)] ?? [];
+      const [row] = rollup(computeIndicators(days, () => undefined).days, "week", namedOn);
+      return [row?.completeness, row?.awaiting, row?.funds_missing, row?.funds_provisional];
+    };
+    const complete: Counts = [2, 0];
+    const provisional: Counts = [2, 0, 1];
+    const partial: Counts = [1, 1];
+    const none: Counts = [0, 2];
+    expect(week([complete, provisional, complete, complete, complete])).toEqual(["complete", [], 0, 1]);
+    expect(week([complete, complete, partial, complete, closed], { 2: ["IBIT"] })).toEqual([
+      "partial",
+      ["IBIT"],
+      1,
+      0,
+    ]);
+    expect(week([complete, complete, complete, complete, none], { 4: ["FBTC", "IBIT"] })).toEqual([
+      "partial",
+      ["FBTC", "IBIT"],
+      2,
+      0,
+    ]);
+    expect(week([none, none, closed, none, none], { 0: ["FBTC", "IBIT"], 1: ["FBTC", "IBIT"] })).toEqual([
+      "none",
+      ["FBTC", "IBIT"],
+      8,
+      0,
+    ]);
+    expect(week([closed, closed, closed, closed, closed])).toEqual([null, [], 0, 0]);
   });
 });

@@ -126,7 +126,7 @@ describe("worked example", () => {
   });
 
   it("rolls up ISO weeks", () => {
-    const weeks = rollup(btc, "week");
+    const weeks = rollup(btc, "week", (date) => (date === "2024-01-15" ? ["B"] : []));
     expect(weeks.map(({ label, start, end }) => [label, start, end])).toEqual([
       ["2024-W01", "2024-01-07", "2024-01-07"],
       ["2024-W02", "2024-01-08", "2024-01-14"],
@@ -141,15 +141,29 @@ describe("worked example", () => {
     expect(weeks[1]).toMatchObject({ funds_reporting: 10, funds_inflow: 5, breadth: "0.500000", streak: 1 });
     expect(weeks[2]).toMatchObject({ net_flow_usd: "-15.00", aum_usd: "6120.00", breadth: "0.400000" });
     expect(weeks[2]?.market_share_flow).toBe("0.957447"); // 45 of 47 gross
+    // B missing on the 15th keeps week 3 partial though every later day is in.
+    expect(weeks.map((week) => [week.completeness, week.awaiting, week.funds_missing])).toEqual([
+      [null, [], 0],
+      ["complete", [], 0],
+      ["partial", ["B"], 1],
+    ]);
+    expect(weeks[2]?.funds_provisional).toBe(1);
   });
 
   it("summarises the report date", () => {
     const missing = funds.flatMap(({ fund, days }) => missingFundDays(fund.ticker, days));
     const assets = series.filter((s) => s.by === "asset").flatMap((s) => s.days) as AggregateDay[];
     const rows = funds.flatMap(({ fund, days }) => days.map((day) => ({ fund: fund.ticker, day })));
-    const summary = buildSummary({ dataVersion: 7, total: all, assets, funds: rows, missing });
+    const awaited = funds.flatMap(({ fund, days }) =>
+      missingFundDays(fund.ticker, days).map((day) => ({ ...day, asset: fund.asset })),
+    );
+    const summary = buildSummary({ dataVersion: 7, total: all, assets, funds: rows, missing, awaited });
     expect(summary).toMatchObject({
       report_date: "2024-01-17",
+      // A's provisional 0 is a figure: the day is complete, and the headline is of it.
+      report_date_completeness: "complete",
+      report_date_awaiting: [],
+      headline_date: "2024-01-17",
       last_final_date: "2024-01-12",
       provisional_dates: ["2024-01-17"],
       missing: [
@@ -164,8 +178,14 @@ describe("worked example", () => {
       top_inflows: [{ fund: "B", net_flow_usd: "5.00" }],
       top_outflows: [{ fund: "C", net_flow_usd: "-1.00" }],
       by_asset: [
-        { asset: "BTC", aum_usd: "6120.00" },
-        { asset: "ETH", aum_usd: "195.00" },
+        {
+          asset: "BTC",
+          aum_usd: "6120.00",
+          headline_date: "2024-01-17",
+          completeness: "complete",
+          awaiting: [],
+        },
+        { asset: "ETH", aum_usd: "195.00", headline_date: "2024-01-17", net_flow_usd: "-1.00" },
       ],
     });
     expect(summary.changes?.day).toMatchObject({
