@@ -11,6 +11,7 @@ import { settleDerived } from "./recompute/settle.ts";
 import { wantsCsv } from "./respond.ts";
 import { admin } from "./routes/admin.ts";
 import { aggregate } from "./routes/aggregate.ts";
+import { assets } from "./routes/assets.ts";
 import { bulk } from "./routes/bulk.ts";
 import { events } from "./routes/events.ts";
 import { exportRoute } from "./routes/export.ts";
@@ -95,6 +96,7 @@ async function urlDigest(url: string): Promise<string> {
 
 for (const router of [
   health,
+  assets,
   funds,
   fundsBatch,
   prices,

@@ -35,6 +35,9 @@ export const KNOWN_ASSETS: readonly Asset[] = [
   { symbol: "SOL", name: "Solana", decimals: 9 },
 ];
 
+export const STAKING_POLICIES = ["none", "retained", "distributed", "mixed"] as const;
+export type StakingPolicy = (typeof STAKING_POLICIES)[number];
+
 /** Metadata nobody has published is null ("not known"), never a guess. */
 export interface Fund {
   ticker: string;
@@ -54,7 +57,22 @@ export interface Fund {
   delisted_on: string | null;
   /** Sponsor fee at listing, basis points a year; null when not known (no fee is then accrued). */
   fee_bps: number | null;
+  /** What the fund does with staking rewards; null when not known. */
+  staking_policy: StakingPolicy | null;
 }
+
+/** The metadata a fund write sets (PUT /v1/funds/{ticker}, POST /v1/funds), every change a revision. */
+export const FUND_METADATA = [
+  "name",
+  "issuer",
+  "asset",
+  "vehicle",
+  "country",
+  "exchange",
+  "listed_on",
+  "fee_bps",
+  "staking_policy",
+] as const;
 
 /** Corporate actions (POST /v1/events), by the name the API and the ledger give them. */
 export const EVENT_TYPES = [

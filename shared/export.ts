@@ -24,8 +24,14 @@ export interface FundDayRow {
   market_effect_usd: string;
   other_effect_usd: string;
   fee_effect_usd: string;
+  /** Staking rewards retained, at the day's close (>= 0). */
+  income_effect_usd: string;
+  /** Value paid out to shareholders (<= 0). */
+  distribution_effect_usd: string;
   residual_units: string;
   transfer_units: string;
+  income_units: string;
+  distribution_units: string;
   cumulative_flow_usd: string;
 }
 
@@ -60,6 +66,8 @@ export interface AggregateRow {
   market_effect_usd: string;
   other_effect_usd: string;
   fee_effect_usd: string;
+  income_effect_usd: string;
+  distribution_effect_usd: string;
   cumulative_flow_usd: string;
   flow_5d_usd: string;
   flow_20d_usd: string;
@@ -96,7 +104,7 @@ export interface AggregateRow {
 /** GET /v1/revisions */
 export interface RevisionRow {
   id: number;
-  entity: "fund" | "price" | "flow" | "holding" | "event" | "source_rank";
+  entity: "fund" | "asset" | "price" | "flow" | "holding" | "event" | "source_rank";
   /** The fund or asset the fact is about. */
   subject: string;
   /** The fact's date (null for metadata and rankings). */
@@ -118,6 +126,8 @@ export interface AttributionChange {
   market_effect_usd: string;
   other_effect_usd: string;
   fee_effect_usd: string;
+  income_effect_usd: string;
+  distribution_effect_usd: string;
 }
 
 /** GET /v1/summary: the headline figures, served from KV. */

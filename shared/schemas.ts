@@ -1,7 +1,7 @@
 // Request and response schemas: one source of truth for validation, types and the OpenAPI document.
 import { z } from "@hono/zod-openapi";
 import { isIsoDate } from "./dates.ts";
-import { FLOW_STATUSES, SCOPES, VEHICLES } from "./domain.ts";
+import { FLOW_STATUSES, SCOPES, STAKING_POLICIES, VEHICLES } from "./domain.ts";
 
 export const MAX_ROWS_PER_BATCH = 10_000;
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -51,6 +51,8 @@ export const FundInput = z
       .nullable(),
     listed_on: IsoDate,
     fee_bps: z.number().int().min(0).max(10_000).nullable(),
+    /** Omitted: not known. */
+    staking_policy: z.enum(STAKING_POLICIES).nullable().default(null),
   })
   .strict()
   .openapi("FundInput");
@@ -88,6 +90,7 @@ export const HoldingInput = z
   })
   .strict()
   .openapi("HoldingInput");
+const FeeBps = z.number().int().min(0).max(10_000);
 const eventOf = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z
     .object({
@@ -112,8 +115,24 @@ export const EventInput = z
     }),
     /** The fund keeps its history; `fund`, the former ticker, stays an alias of `new_ticker`. */
     eventOf("ticker_change", { fund: Ticker, date: IsoDate, new_ticker: Ticker }),
-    /** The sponsor fee in force from `date` on. */
-    eventOf("fee_change", { fund: Ticker, date: IsoDate, fee_bps: z.number().int().min(0).max(10_000) }),
+    /** The sponsor fee in force from `date` on, with an optional waiver (a lower fee for a while or a size). */
+    eventOf("fee_change", {
+      fund: Ticker,
+      date: IsoDate,
+      fee_bps: FeeBps,
+      waiver: z
+        .object({
+          fee_bps: FeeBps,
+          until: IsoDate.optional().openapi({
+            description: "last day of the waiver; none: until the next change",
+          }),
+          up_to_usd: DecimalInput.optional().openapi({
+            description: "the waived fee applies to assets up to this",
+          }),
+        })
+        .strict()
+        .optional(),
+    }),
     /** Value paid to shareholders on the ex-date, in USD or in coins. */
     eventOf("distribution", {
       fund: Ticker,

@@ -14,6 +14,8 @@ interface StoredAggregateDay {
   market_effect_usd: number;
   other_effect_usd: number;
   fee_effect_usd: number;
+  income_effect_usd: number;
+  distribution_effect_usd: number;
   cumulative_flow_usd: number;
   gross_flow_usd: number;
   funds_listed: number;
@@ -35,6 +37,8 @@ function fromStored(row: StoredAggregateDay): AggregateDay {
     marketEffectUsd: BigInt(row.market_effect_usd),
     otherEffectUsd: BigInt(row.other_effect_usd),
     feeEffectUsd: BigInt(row.fee_effect_usd),
+    incomeEffectUsd: BigInt(row.income_effect_usd),
+    distributionEffectUsd: BigInt(row.distribution_effect_usd),
     cumulativeFlowUsd: BigInt(row.cumulative_flow_usd),
     grossFlowUsd: BigInt(row.gross_flow_usd),
     fundsListed: row.funds_listed,

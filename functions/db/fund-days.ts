@@ -17,9 +17,13 @@ export interface StoredFundDay {
   market_effect_usd: number;
   other_effect_usd: number;
   fee_effect_usd: number;
+  income_effect_usd: number;
+  distribution_effect_usd: number;
   residual_units: string;
   transfer_units: string;
   fee_units: string;
+  income_units: string;
+  distribution_units: string;
   cumulative_flow_usd: number;
 }
 
@@ -36,9 +40,13 @@ const COLUMNS = [
   "market_effect_usd",
   "other_effect_usd",
   "fee_effect_usd",
+  "income_effect_usd",
+  "distribution_effect_usd",
   "residual_units",
   "transfer_units",
   "fee_units",
+  "income_units",
+  "distribution_units",
   "cumulative_flow_usd",
 ] as const;
 
@@ -64,9 +72,13 @@ export function toStored(fund: string, day: FundDay, decimals: number): StoredFu
     market_effect_usd: Number(day.marketEffectUsd),
     other_effect_usd: Number(day.otherEffectUsd),
     fee_effect_usd: Number(day.feeEffectUsd),
+    income_effect_usd: Number(day.incomeEffectUsd),
+    distribution_effect_usd: Number(day.distributionEffectUsd),
     residual_units: formatDecimal(day.residualUnits, decimals),
     transfer_units: formatDecimal(day.transferUnits, decimals),
     fee_units: formatDecimal(day.feeUnits, decimals),
+    income_units: formatDecimal(day.incomeUnits, decimals),
+    distribution_units: formatDecimal(day.distributionUnits, decimals),
     cumulative_flow_usd: Number(day.cumulativeFlowUsd),
   };
 }
@@ -84,9 +96,13 @@ export function fromStored(row: StoredFundDay, decimals: number): FundDay {
     marketEffectUsd: BigInt(row.market_effect_usd),
     otherEffectUsd: BigInt(row.other_effect_usd),
     feeEffectUsd: BigInt(row.fee_effect_usd),
+    incomeEffectUsd: BigInt(row.income_effect_usd),
+    distributionEffectUsd: BigInt(row.distribution_effect_usd),
     residualUnits: unitsOf(row.residual_units, decimals),
     transferUnits: unitsOf(row.transfer_units, decimals),
     feeUnits: unitsOf(row.fee_units, decimals),
+    incomeUnits: unitsOf(row.income_units, decimals),
+    distributionUnits: unitsOf(row.distribution_units, decimals),
     cumulativeFlowUsd: BigInt(row.cumulative_flow_usd),
   };
 }
@@ -107,8 +123,12 @@ export function toFundDayRow(row: StoredFundDay): FundDayRow {
     market_effect_usd: usd(row.market_effect_usd) as string,
     other_effect_usd: usd(row.other_effect_usd) as string,
     fee_effect_usd: usd(row.fee_effect_usd) as string,
+    income_effect_usd: usd(row.income_effect_usd) as string,
+    distribution_effect_usd: usd(row.distribution_effect_usd) as string,
     residual_units: row.residual_units,
     transfer_units: row.transfer_units,
+    income_units: row.income_units,
+    distribution_units: row.distribution_units,
     cumulative_flow_usd: usd(row.cumulative_flow_usd) as string,
   };
 }

@@ -9,7 +9,7 @@ export async function loadAssets(db: D1Database): Promise<Map<string, Asset>> {
 /** delisted_on follows from the latest delisting event, so the fund row itself is never rewritten by one. */
 const FUND_COLUMNS = `ticker, name, issuer, asset, vehicle, country, exchange, listed_on,
   (SELECT MAX(date) FROM corporate_actions c WHERE c.type = 'delisting' AND c.from_fund = funds.ticker) AS delisted_on,
-  fee_bps`;
+  fee_bps, staking_policy`;
 
 /**
  * Funds by ticker, and by each former ticker (a ticker_change keeps one fund under its new name): a

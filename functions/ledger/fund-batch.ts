@@ -9,6 +9,7 @@ import {
   isSupportedExchange,
   SUPPORTED_EXCHANGES,
 } from "../../shared/calendar.ts";
+import { FUND_METADATA } from "../../shared/domain.ts";
 import type { FundInput } from "../../shared/schemas.ts";
 import { jsonChunks } from "../db/json-chunks.ts";
 import { completeClaimStatement, type IdempotencyClaim } from "../idempotency.ts";
@@ -42,7 +43,7 @@ export function checkFundRow(errors: BatchErrors, at: string, fund: FundRow, ass
   }
 }
 
-const METADATA = ["name", "issuer", "asset", "vehicle", "country", "exchange", "listed_on", "fee_bps"];
+const METADATA = FUND_METADATA;
 const GROUPED = ["asset", "issuer", "country", "vehicle"];
 
 /** The metadata as PUT stores it in a revision, from a table alias or from the batch's JSON. */

@@ -50,7 +50,7 @@ export const EVENT_KIND: LedgerKind = {
   entity: "event",
   table: "corporate_actions",
   keyColumns: ["type", "date", "from_fund", "to_fund", "source"],
-  valueColumns: ["units", "usd", "fee_bps", "new_ticker", "derived", "note"],
+  valueColumns: ["units", "usd", "fee_bps", "new_ticker", "derived", "waiver", "note"],
   subjectColumn: "from_fund",
   // The former ticker stays an alias of the fund, for every read and write from now on.
   followUps: [

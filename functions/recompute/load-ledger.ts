@@ -5,11 +5,14 @@ import { calendarOf, isTradingDay } from "../../shared/calendar.ts";
 import { PRICE_SCALE, parseDecimal } from "../../shared/decimal.ts";
 import type { FlowStatus, Fund } from "../../shared/domain.ts";
 import type {
+  Distribution,
   FeeChange,
+  FeeWaiver,
   FlowFact,
   FundLedger,
   HoldingsMark,
   SeedFact,
+  StakingReward,
   TransferFact,
 } from "../../shared/engine/types.ts";
 
@@ -63,9 +66,10 @@ function rankedLatest(
  * The corporate actions the roll reads (transfers in or out, seeds, fee changes) of each subject of ?1,
  * the latest report of each key as of ?2, rows in id order.
  */
-const EVENTS = `SELECT w.value ->> 0 AS subject, t.type, t.date, t.from_fund, t.to_fund, t.units, t.usd, t.fee_bps
+const EVENTS = `SELECT w.value ->> 0 AS subject, t.type, t.date, t.from_fund, t.to_fund, t.units, t.usd, t.fee_bps,
+    t.waiver
   FROM json_each(?1) w CROSS JOIN corporate_actions t
-    ON (t.type IN ('transfer', 'seed', 'fee_change') AND t.from_fund = w.value ->> 0)
+    ON (t.type IN ('transfer', 'seed', 'fee_change', 'staking_reward', 'distribution') AND t.from_fund = w.value ->> 0)
       OR (t.type = 'transfer' AND t.to_fund = w.value ->> 0)
   WHERE t.id = (SELECT MAX(id) FROM corporate_actions l WHERE l.type = t.type AND l.date = t.date
     AND l.from_fund = t.from_fund AND l.to_fund = t.to_fund AND l.source = t.source
@@ -138,13 +142,14 @@ type FlowRow = Ranked & {
 type UnitsRow = Ranked & { units: string };
 type EventRow = {
   subject: string;
-  type: "transfer" | "seed" | "fee_change";
+  type: "transfer" | "seed" | "fee_change" | "staking_reward" | "distribution";
   date: string;
   from_fund: string;
   to_fund: string;
   units: string | null;
   usd: string | null;
   fee_bps: string | null;
+  waiver: string | null;
 };
 
 /** The ledgers of several funds in one batch of three queries, by ticker. */
@@ -214,20 +219,45 @@ function latestPerEvent(rows: readonly EventRow[]): Map<string, EventRow[]> {
   return new Map([...latest].map(([subject, byKey]) => [subject, [...byKey.values()]]));
 }
 
-/** A fund's transfers (signed), its seed (the one dated latest, should a source restate the date) and fee changes. */
+/**
+ * A fund's corporate actions as the engine reads them: transfers (signed), its seed (the one dated
+ * latest, should a source restate the date), fee changes with their waivers, staking rewards and
+ * distributions.
+ */
 function eventFacts(rows: readonly EventRow[], ticker: string, decimals: number) {
-  const transfers: TransferFact[] = [];
-  const feeChanges: FeeChange[] = [];
-  let seed: SeedFact | null = null;
+  const facts = {
+    transfers: [] as TransferFact[],
+    feeChanges: [] as FeeChange[],
+    stakingRewards: [] as StakingReward[],
+    distributions: [] as Distribution[],
+    seed: null as SeedFact | null,
+  };
+  const coins = (text: string | null) => (text === null ? null : exact(text, decimals));
+  const cents = (text: string | null) => (text === null ? null : exact(text, 2));
   for (const row of rows) {
+    const { date } = row;
     if (row.type === "transfer") {
-      const units = exact(row.units ?? "0", decimals);
-      transfers.push({ date: row.date, units: row.from_fund === ticker ? -units : units });
-    } else if (row.type === "seed") {
-      seed = { date: row.date, usd: exact(row.usd ?? "0", 2) };
-    } else if (row.fee_bps !== null) feeChanges.push({ date: row.date, feeBps: Number(row.fee_bps) });
+      const units = coins(row.units) ?? 0n;
+      facts.transfers.push({ date, units: row.from_fund === ticker ? -units : units });
+    } else if (row.type === "seed") facts.seed = { date, usd: cents(row.usd) ?? 0n };
+    else if (row.type === "staking_reward")
+      facts.stakingRewards.push({ date, units: coins(row.units) ?? 0n });
+    else if (row.type === "distribution")
+      facts.distributions.push({ date, usd: cents(row.usd), units: coins(row.units) });
+    else if (row.fee_bps !== null)
+      facts.feeChanges.push({ date, feeBps: Number(row.fee_bps), waiver: waiverOf(row.waiver) });
   }
-  return { transfers, seed, feeChanges };
+  return facts;
+}
+
+function waiverOf(text: string | null): FeeWaiver | null {
+  if (text === null) return null;
+  const waiver = JSON.parse(text) as { fee_bps: number; until: string | null; up_to_usd: string | null };
+  return {
+    feeBps: waiver.fee_bps,
+    until: waiver.until,
+    upToUsd: waiver.up_to_usd === null ? null : exact(waiver.up_to_usd, 2),
+  };
 }
 
 /** Outside the calendar's years (2001–2035) the engine still needs an answer: weekdays trade. */

@@ -20,7 +20,10 @@ const ROWS_JSON = `SELECT json_group_array(json_object(
     'aum_usd', ${decimal("aum_usd", 2)}, 'net_flow_usd', ${decimal("net_flow_usd", 2)},
     'flow_effect_usd', ${decimal("flow_effect_usd", 2)}, 'market_effect_usd', ${decimal("market_effect_usd", 2)},
     'other_effect_usd', ${decimal("other_effect_usd", 2)}, 'fee_effect_usd', ${decimal("fee_effect_usd", 2)},
+    'income_effect_usd', ${decimal("income_effect_usd", 2)},
+    'distribution_effect_usd', ${decimal("distribution_effect_usd", 2)},
     'residual_units', residual_units, 'transfer_units', transfer_units,
+    'income_units', income_units, 'distribution_units', distribution_units,
     'cumulative_flow_usd', ${decimal("cumulative_flow_usd", 2)})) AS rows
   FROM (SELECT * FROM fund_days WHERE fund = ?1 ORDER BY date)`;
 

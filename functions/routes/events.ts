@@ -62,7 +62,15 @@ const EVENTS: BatchSpec<typeof EventInput> = {
 };
 
 /** The value columns every kind leaves empty unless it fills them. */
-const EMPTY = { to_fund: "", units: null, usd: null, fee_bps: null, new_ticker: null, derived: null };
+const EMPTY = {
+  to_fund: "",
+  units: null,
+  usd: null,
+  fee_bps: null,
+  new_ticker: null,
+  derived: null,
+  waiver: null,
+};
 
 type EventValues = Omit<LedgerRow, "date" | "source">;
 
@@ -94,7 +102,7 @@ function eventRow(event: EventInput, at: string, reference: Reference, errors: B
       }
       return { ...base, usd: dollars(event.usd, "usd"), derived: event.derived ? "true" : null };
     case "fee_change":
-      return { ...base, fee_bps: String(event.fee_bps) };
+      return { ...base, fee_bps: String(event.fee_bps), waiver: waiverText(event.waiver, at, errors) };
     case "staking_reward":
       return { ...base, units: coins(event.units, "units") };
     case "distribution": {
@@ -107,6 +115,23 @@ function eventRow(event: EventInput, at: string, reference: Reference, errors: B
       };
     }
   }
+}
+
+/** A waiver as stored: canonical JSON, its threshold exact to the cent. */
+function waiverText(
+  waiver: Extract<EventInput, { type: "fee_change" }>["waiver"],
+  at: string,
+  errors: BatchErrors,
+): string | null {
+  if (waiver === undefined) return null;
+  const upTo =
+    waiver.up_to_usd === undefined
+      ? null
+      : decimalText(errors, `${at}/waiver/up_to_usd`, waiver.up_to_usd, USD_SCALE, {
+          max: MAX_ABS_USD,
+          positive: true,
+        });
+  return JSON.stringify({ fee_bps: waiver.fee_bps, until: waiver.until ?? null, up_to_usd: upTo });
 }
 
 function transferRow(

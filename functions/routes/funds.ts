@@ -2,11 +2,11 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { FundInput, IsoDate, Ticker, WriteResult } from "../../shared/schemas.ts";
 import { type AppEnv, requireScope } from "../auth.ts";
 import { jsonBody } from "../body.ts";
-import { listFundSummaries, metadataOf, upsertFundStatements } from "../db/funds.ts";
-import { readDataVersion } from "../db/meta.ts";
-import { canonicalTicker, loadAssets, loadFund } from "../db/reference.ts";
+import { listFundSummaries } from "../db/funds.ts";
+import { canonicalTicker, loadAssets } from "../db/reference.ts";
 import { idempotency } from "../idempotency.ts";
-import { checkFundRow } from "../ledger/fund-batch.ts";
+import { checkFundRow, writeFundBatch } from "../ledger/fund-batch.ts";
+import type { WriteContext } from "../ledger/submit.ts";
 import { BatchErrors } from "../ledger/validate.ts";
 import { invalid, Problem } from "../problem.ts";
 import { settleDerived } from "../recompute/settle.ts";
@@ -35,9 +35,10 @@ const putFund = createRoute({
   },
 });
 
-funds.openapi(putFund, async (c) => {
-  const { ticker } = c.req.valid("param");
-  const input = c.req.valid("json");
+funds.openapi(putFund, async (context) => {
+  const c = context as unknown as WriteContext;
+  const { ticker } = context.req.valid("param");
+  const input = context.req.valid("json");
   const caller = c.get("caller");
   if (caller.funds && !caller.funds.includes(ticker)) {
     throw new Problem(403, `This token may not write fund ${ticker}.`);
@@ -46,23 +47,20 @@ funds.openapi(putFund, async (c) => {
   const assets = new Set((await loadAssets(c.env.DB)).keys());
   checkFundRow(errors, "", { ticker, ...input }, assets);
   if (errors.errors.length > 0) throw invalid(errors.errors);
-  const old = await loadFund(c.env.DB, ticker);
-  const unchanged = old !== null && JSON.stringify(metadataOf(old)) === JSON.stringify(metadataOf(input));
-  if (!unchanged && c.req.query("dry_run") !== "true") {
-    const write = {
-      requestId: c.get("requestId"),
-      recordedAt: new Date().toISOString(),
-      source: caller.name,
-    };
-    await c.env.DB.batch(upsertFundStatements(c.env.DB, ticker, input, old, write));
-    await settleDerived(c.env);
-  }
-  return c.json({
-    inserted: old ? 0 : 1,
-    restated: old && !unchanged ? 1 : 0,
-    unchanged: unchanged ? 1 : 0,
-    data_version: await readDataVersion(c.env.DB),
+  // One fund is a batch of one: the same revisions, recompute queue and Idempotency-Key record, in one
+  // transaction, as POST /v1/funds.
+  const dryRun = c.req.query("dry_run") === "true";
+  const counts = await writeFundBatch(c.env.DB, {
+    funds: [{ ticker, ...input }],
+    source: caller.name,
+    requestId: c.get("requestId"),
+    recordedAt: new Date().toISOString(),
+    claim: c.get("idempotency"),
+    dryRun,
   });
+  if (dryRun) return context.json({ ...counts, dry_run: true }, 200);
+  await settleDerived(c.env);
+  return context.json(counts, 200);
 });
 
 const listRoute = createRoute({

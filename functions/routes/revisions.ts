@@ -21,7 +21,7 @@ const route = createRoute({
         .optional()
         .openapi({ description: "An ISO timestamp, or a revision id to page from" }),
       subject: z.string().optional().openapi({ description: "A fund ticker or asset symbol" }),
-      entity: z.enum(["fund", "price", "flow", "holding", "event"]).optional(),
+      entity: z.enum(["fund", "asset", "price", "flow", "holding", "event", "source_rank"]).optional(),
       restated: z
         .enum(["true", "false"])
         .optional()

@@ -41,7 +41,8 @@ export function groupId(group: Group): string {
 
 /**
  * One group on one calendar day, USD in cents. Identity, exact to the cent (because every fund row
- * holds it): aumUsd − previous day's aumUsd = flowEffectUsd + marketEffectUsd + otherEffectUsd + feeEffectUsd.
+ * holds it): aumUsd − previous day's aumUsd = flowEffectUsd + marketEffectUsd + incomeEffectUsd
+ * + distributionEffectUsd + otherEffectUsd + feeEffectUsd.
  */
 export interface AggregateDay extends Group {
   date: string;
@@ -52,6 +53,8 @@ export interface AggregateDay extends Group {
   marketEffectUsd: bigint;
   otherEffectUsd: bigint;
   feeEffectUsd: bigint;
+  incomeEffectUsd: bigint;
+  distributionEffectUsd: bigint;
   cumulativeFlowUsd: bigint;
   /** Sum of |flow| over reporting funds: the denominator-safe size of the day's activity. */
   grossFlowUsd: bigint;
@@ -77,6 +80,8 @@ export function emptyAggregateDay(group: Group, date: string): AggregateDay {
     marketEffectUsd: 0n,
     otherEffectUsd: 0n,
     feeEffectUsd: 0n,
+    incomeEffectUsd: 0n,
+    distributionEffectUsd: 0n,
     cumulativeFlowUsd: 0n,
     grossFlowUsd: 0n,
     fundsListed: 0,
@@ -114,6 +119,8 @@ export function addFundDay(target: AggregateDay, fundDay: FundDay, sign: 1 | -1)
   target.marketEffectUsd += s * fundDay.marketEffectUsd;
   target.otherEffectUsd += s * fundDay.otherEffectUsd;
   target.feeEffectUsd += s * fundDay.feeEffectUsd;
+  target.incomeEffectUsd += s * fundDay.incomeEffectUsd;
+  target.distributionEffectUsd += s * fundDay.distributionEffectUsd;
   target.cumulativeFlowUsd += s * fundDay.cumulativeFlowUsd;
   if (fundDay.state !== "not_listed") target.fundsListed += sign;
   if (fundDay.state === "provisional") target.fundsProvisional += sign;

@@ -1,20 +1,35 @@
-// The daily AUM of one fund (DOMAIN.md): units rolled forward by flows, transfers and fees,
-// replaced by holdings marks, valued at the day's close, and every change of AUM attributed to
-// flow, market, fee and other, exact to the cent.
+// The daily AUM of one fund (DOMAIN.md): units rolled forward by flows, transfers, staking income,
+// distributions and fees, replaced by holdings marks, valued at the day's close, and every change of
+// AUM attributed to flow, market, income, distribution, fee and other, exact to the cent.
 import { addDays } from "../dates.ts";
 import type { DayState } from "../domain.ts";
 import { dayNumberOf, isoDateOf } from "./day-numbers.ts";
 import { FactCursor } from "./fact-index.ts";
 import { openingUnits } from "./opening-units.ts";
 import { firstMarkDate, PricePath } from "./price-path.ts";
-import { accruedFeeUnits, flowUnits, isListedOn, type RollTerms, rollTerms } from "./roll-terms.ts";
+import {
+  accruedFeeUnits,
+  distributionUnits,
+  flowUnits,
+  isListedOn,
+  type RollTerms,
+  rollTerms,
+} from "./roll-terms.ts";
 import { divideHalfEven } from "./rounding.ts";
-import type { EngineOptions, FlowFact, FundDay, FundLedger, HoldingsMark, TransferFact } from "./types.ts";
+import type {
+  Distribution,
+  EngineOptions,
+  FlowFact,
+  FundDay,
+  FundLedger,
+  HoldingsMark,
+  TransferFact,
+} from "./types.ts";
 
 /** Where a fund's history starts: its listing or its first fact, whichever is earlier. */
 export function firstAnchor(ledger: FundLedger): string | null {
   let anchor: string | null = ledger.fund.listed_on || null;
-  for (const facts of [ledger.flows, ledger.holdings, ledger.transfers]) {
+  for (const facts of [ledger.flows, ledger.holdings, ledger.transfers, ledger.stakingRewards ?? []]) {
     for (const { date } of facts) if (anchor === null || date < anchor) anchor = date;
   }
   return anchor;
@@ -55,6 +70,8 @@ interface Cursors {
   flows: FactCursor<FlowFact>;
   holdings: FactCursor<HoldingsMark>;
   transfers: FactCursor<TransferFact>;
+  income: FactCursor<TransferFact>;
+  distributions: FactCursor<Distribution>;
 }
 
 /**
@@ -80,6 +97,8 @@ export function rollFund(
     flows: new FactCursor(terms.flows, startDay),
     holdings: new FactCursor(terms.holdings, startDay),
     transfers: new FactCursor(terms.transfers, startDay),
+    income: new FactCursor(terms.income, startDay),
+    distributions: new FactCursor(terms.distributions, startDay),
   };
   const rows: FundDay[] = [];
   const endDay = dayNumberOf(reportDate);
@@ -106,8 +125,14 @@ function rollDay(terms: RollTerms, cursors: Cursors, carry: Carry, day: number):
   const { price: priceUsd, stale: priceStale } = cursors.prices;
   const flow = cursors.flows.on(day);
   const transferUnits = cursors.transfers.on(day)?.units ?? 0n;
-  const feeUnits = accruedFeeUnits(terms, carry.rollUnits, day);
-  const movedUnits = plus(flowUnits(flow, priceUsd, terms.decimals), transferUnits);
+  const incomeUnits = cursors.income.on(day)?.units ?? 0n;
+  const paid = cursors.distributions.on(day);
+  const paidUnits = distributionUnits(paid, priceUsd, terms.decimals);
+  const feeUnits = accruedFeeUnits(terms, carry.rollUnits, day, priceUsd);
+  const movedUnits = plus(
+    plus(flowUnits(flow, priceUsd, terms.decimals), transferUnits),
+    incomeUnits - paidUnits,
+  );
   const rolled = plus(carry.rollUnits, feeUnits === 0n ? movedUnits : movedUnits - feeUnits);
   const mark = cursors.holdings.on(day);
   const units = mark === undefined ? rolled : mark.units;
@@ -115,7 +140,12 @@ function rollDay(terms: RollTerms, cursors: Cursors, carry: Carry, day: number):
   const netFlowUsd = flow === undefined ? null : flow.netFlowUsd;
   const marketEffectUsd = marketEffect(terms, carry, priceUsd);
   const feeEffectUsd = feeUnits === 0n ? 0n : -valueUsd(terms, feeUnits, priceUsd);
-  const explained = plus(plus(carry.aumUsd, netFlowUsd ?? 0n), plus(marketEffectUsd, feeEffectUsd));
+  const incomeEffectUsd = incomeUnits === 0n ? 0n : valueUsd(terms, incomeUnits, priceUsd);
+  const distributionEffectUsd = paid === undefined ? 0n : -distributionValue(terms, paid, priceUsd);
+  const explained = plus(
+    plus(plus(carry.aumUsd, netFlowUsd ?? 0n), plus(marketEffectUsd, feeEffectUsd)),
+    plus(incomeEffectUsd, distributionEffectUsd),
+  );
   const cumulativeFlowUsd = plus(carry.cumulativeFlowUsd, netFlowUsd ?? 0n);
   carry.rollUnits = units;
   carry.heldUnits = units;
@@ -132,14 +162,24 @@ function rollDay(terms: RollTerms, cursors: Cursors, carry: Carry, day: number):
     netFlowUsd,
     flowEffectUsd: netFlowUsd,
     marketEffectUsd,
-    // Whatever flow, market and fee do not explain: transfers, residuals, opening units, rounding.
+    incomeEffectUsd,
+    distributionEffectUsd,
+    // Whatever the named terms do not explain: transfers, residuals, opening units, rounding.
     otherEffectUsd: aumUsd - explained,
     feeEffectUsd,
     residualUnits: mark === undefined ? 0n : mark.units - rolled,
     transferUnits,
     feeUnits,
+    incomeUnits,
+    distributionUnits: paidUnits,
     cumulativeFlowUsd,
   };
+}
+
+/** What a distribution paid, in cents: its USD, plus its coins at the day's close. */
+function distributionValue(terms: RollTerms, paid: Distribution, priceUsd: bigint | null): bigint {
+  const coins = paid.units === null ? 0n : valueUsd(terms, paid.units, priceUsd);
+  return (paid.usd ?? 0n) + coins;
 }
 
 /** Most terms of a day are zero; skipping them saves a bigint allocation each. */

@@ -1,13 +1,14 @@
 // Coins a fund holds before its first day. Where the fund held coins before its first flow (a trust
 // whose first filing predates its first creation), the identity is rolled backwards from the earliest
-// holdings mark, undoing each day's transfers and fees, so the forward roll lands on that mark exactly.
+// holdings mark, undoing each day's transfers, staking income, distributions and fees, so the forward roll lands on that mark exactly.
 // Where flows come first, the fund opens with its seed (Farside's Seed row, at the close of the day
 // before listing) or with nothing, and a later mark shows what the flow record missed as the
 // reconciliation residual of its day (DOMAIN.md): rolling back over flows would hide that drift.
 import { isoDateOf } from "./day-numbers.ts";
 import { FactCursor } from "./fact-index.ts";
+import { feeRuleOn, unitsBeforeFee } from "./fees.ts";
 import { PricePath } from "./price-path.ts";
-import { accruedFeeUnits, FEE_DIVISOR, feeBpsOn, flowUnits, type RollTerms } from "./roll-terms.ts";
+import { distributionUnits, flowUnits, isListedOn, type RollTerms } from "./roll-terms.ts";
 
 /** Units at the end of the day before `anchorDay`; 0 when the earliest mark is on the anchor or none exists. */
 export function openingUnits(terms: RollTerms, anchorDay: number): bigint {
@@ -18,10 +19,19 @@ export function openingUnits(terms: RollTerms, anchorDay: number): bigint {
   if (markDay === undefined || mark === undefined || markDay <= anchorDay || flowsFirst) {
     return opensWithSeed(terms, anchorDay) ? terms.seedUnits : 0n;
   }
-  const deltas = dailyUnitDeltas(terms, anchorDay, markDay);
+  const { deltas, closes } = dailyUnitDeltas(terms, anchorDay, markDay);
   let units = mark.units;
   for (let day = markDay; day >= anchorDay; day--) {
-    units = unitsBeforeFee(terms, units - (deltas[day - anchorDay] as bigint), day);
+    const afterFee = units - (deltas[day - anchorDay] as bigint);
+    units = isListedOn(terms, day)
+      ? unitsBeforeFee(
+          feeRuleOn(terms.fees, day),
+          afterFee,
+          day,
+          closes[day - anchorDay] ?? null,
+          terms.decimals,
+        )
+      : afterFee;
   }
   // More redeemed than the mark can explain: start from nothing and let the residual show it.
   return units > 0n ? units : 0n;
@@ -42,29 +52,25 @@ function opensWithSeed(terms: RollTerms, anchorDay: number): boolean {
   );
 }
 
-/** Flow plus transfer units of each day from `fromDay` to `toDay`, priced as the forward roll prices them. */
-function dailyUnitDeltas(terms: RollTerms, fromDay: number, toDay: number): bigint[] {
+/**
+ * Flow, transfer, staking and distribution units of each day from `fromDay` to `toDay`, priced as the
+ * forward roll prices them, with each day's close (which a fee waiver's threshold is valued at).
+ */
+function dailyUnitDeltas(terms: RollTerms, fromDay: number, toDay: number) {
   const prices = new PricePath(terms.prices, isoDateOf(fromDay));
   const flows = new FactCursor(terms.flows, fromDay);
   const transfers = new FactCursor(terms.transfers, fromDay);
+  const income = new FactCursor(terms.income, fromDay);
+  const distributions = new FactCursor(terms.distributions, fromDay);
   const deltas: bigint[] = [];
+  const closes: (bigint | null)[] = [];
   for (let day = fromDay; day <= toDay; day++) {
     prices.moveTo(isoDateOf(day));
-    const moved = transfers.on(day)?.units ?? 0n;
-    deltas.push(flowUnits(flows.on(day), prices.price, terms.decimals) + moved);
+    const price = prices.price;
+    const moved = (transfers.on(day)?.units ?? 0n) + (income.on(day)?.units ?? 0n);
+    const paid = distributionUnits(distributions.on(day), price, terms.decimals);
+    deltas.push(flowUnits(flows.on(day), price, terms.decimals) + moved - paid);
+    closes.push(price);
   }
-  return deltas;
-}
-
-/**
- * The held units h with h − fee(h) = `afterFee`. h − fee(h) grows by 0 or 1 per unit of h, so an
- * exact h always exists; the estimate afterFee / (1 − rate) is off by a unit or two at most.
- */
-function unitsBeforeFee(terms: RollTerms, afterFee: bigint, day: number): bigint {
-  const net = FEE_DIVISOR.value - feeBpsOn(terms, day);
-  if (afterFee <= 0n || accruedFeeUnits(terms, afterFee, day) === 0n || net <= 0n) return afterFee;
-  let held = (afterFee * FEE_DIVISOR.value) / net;
-  while (held - accruedFeeUnits(terms, held, day) > afterFee) held--;
-  while (held - accruedFeeUnits(terms, held, day) < afterFee) held++;
-  return held;
+  return { deltas, closes };
 }

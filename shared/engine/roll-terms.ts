@@ -1,14 +1,19 @@
 // What stays fixed while one fund is rolled: its facts indexed by day, its listing window, its fee
-// rate, and the two unit rules (a flow in coins, a day's fee) both roll directions must share.
+// rules, and the unit rules (a flow in coins, a day's fee, a distribution) both roll directions share.
 import { addDays } from "../dates.ts";
 import { usdToUnits } from "../decimal.ts";
 import { dayNumberOf } from "./day-numbers.ts";
 import { type DatedFacts, indexByDay, sumTransfersByDay } from "./fact-index.ts";
-import { type Divisor, divideHalfEven, divisor, unitsPriceToCents } from "./rounding.ts";
-import type { EngineOptions, FlowFact, FundLedger, HoldingsMark, TransferFact } from "./types.ts";
-
-/** fee_bps is per year: a day's share is bps / 10_000 / 365. */
-export const FEE_DIVISOR = divisor(3_650_000n);
+import { type FeeRule, feeRuleOn, feeRulesOf, feeUnitsUnder } from "./fees.ts";
+import { type Divisor, unitsPriceToCents } from "./rounding.ts";
+import type {
+  Distribution,
+  EngineOptions,
+  FlowFact,
+  FundLedger,
+  HoldingsMark,
+  TransferFact,
+} from "./types.ts";
 
 export interface RollTerms {
   decimals: number;
@@ -19,13 +24,11 @@ export interface RollTerms {
   flows: DatedFacts<FlowFact>;
   holdings: DatedFacts<HoldingsMark>;
   transfers: DatedFacts<TransferFact>;
-  /**
-   * The fee at the anchor: 0n when fees are not accrued or the fee is not known, so one comparison
-   * skips the whole fee rule.
-   */
-  feeBps: bigint;
-  /** Later fees in force from a day on, in day order (empty when fees are not accrued). */
-  feeSchedule: readonly { day: number; bps: bigint }[];
+  /** Staking rewards credited, summed by day. */
+  income: DatedFacts<TransferFact>;
+  distributions: DatedFacts<Distribution>;
+  /** The fee rules in day order; empty when no fee is accrued, so one check skips the fee rule. */
+  fees: readonly FeeRule[];
   /** Units the seed opens the fund with (0n without a seed). */
   seedUnits: bigint;
   listedDay: number;
@@ -42,18 +45,25 @@ export function rollTerms(ledger: FundLedger, options: EngineOptions): RollTerms
     flows: indexByDay(ledger.flows, "flows"),
     holdings: indexByDay(ledger.holdings, "holdings marks"),
     transfers: sumTransfersByDay(ledger.transfers),
-    feeBps: options.accrueFees ? BigInt(fund.fee_bps ?? 0) : 0n,
-    feeSchedule: options.accrueFees ? feeScheduleOf(ledger) : [],
+    income: sumTransfersByDay(ledger.stakingRewards ?? []),
+    distributions: sumDistributionsByDay(ledger.distributions ?? []),
+    fees: feeRulesOf(ledger, options.accrueFees),
     seedUnits: seedUnitsOf(ledger),
     listedDay: fund.listed_on ? dayNumberOf(fund.listed_on) : Number.NEGATIVE_INFINITY,
     delistedDay: fund.delisted_on ? dayNumberOf(fund.delisted_on) : Number.POSITIVE_INFINITY,
   };
 }
 
-function feeScheduleOf(ledger: FundLedger): { day: number; bps: bigint }[] {
-  return [...(ledger.feeChanges ?? [])]
-    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-    .map((change) => ({ day: dayNumberOf(change.date), bps: BigInt(change.feeBps) }));
+/** Several distributions on one ex-date add up; one in USD and one in coins stay both. */
+function sumDistributionsByDay(distributions: readonly Distribution[]): DatedFacts<Distribution> {
+  const totals = new Map<string, Distribution>();
+  for (const { date, usd, units } of distributions) {
+    const sum = totals.get(date) ?? { date, usd: null, units: null };
+    if (usd !== null) sum.usd = (sum.usd ?? 0n) + usd;
+    if (units !== null) sum.units = (sum.units ?? 0n) + units;
+    totals.set(date, sum);
+  }
+  return indexByDay([...totals.values()], "distribution totals");
 }
 
 /** The seed in coins: its USD at the close of the day before listing (DOMAIN.md), half-even. */
@@ -70,27 +80,33 @@ function closeOnOrBefore(prices: ReadonlyMap<string, bigint>, date: string): big
   return best === null ? null : (prices.get(best) as bigint);
 }
 
-/** The fee in force on `day`: the latest change on or before it, else the fee at listing. */
-export function feeBpsOn(terms: RollTerms, day: number): bigint {
-  let bps = terms.feeBps;
-  for (const change of terms.feeSchedule) {
-    if (change.day > day) break;
-    bps = change.bps;
-  }
-  return bps;
-}
-
 /** delisted_on is the last day of trading, so it still counts as listed. */
 export function isListedOn(terms: RollTerms, day: number): boolean {
   return day >= terms.listedDay && day <= terms.delistedDay;
 }
 
 /** Fee accrued on `day` on the coins held at the end of the day before, while listed. */
-export function accruedFeeUnits(terms: RollTerms, heldUnits: bigint, day: number): bigint {
-  if ((terms.feeBps === 0n && terms.feeSchedule.length === 0) || heldUnits <= 0n || !isListedOn(terms, day))
-    return 0n;
-  const bps = terms.feeSchedule.length === 0 ? terms.feeBps : feeBpsOn(terms, day);
-  return bps === 0n ? 0n : divideHalfEven(heldUnits * bps, FEE_DIVISOR);
+export function accruedFeeUnits(
+  terms: RollTerms,
+  heldUnits: bigint,
+  day: number,
+  price: bigint | null,
+): bigint {
+  if (terms.fees.length === 0 || heldUnits <= 0n || !isListedOn(terms, day)) return 0n;
+  const rule = feeRuleOn(terms.fees, day);
+  return rule === undefined ? 0n : feeUnitsUnder(rule, heldUnits, day, price, terms.decimals);
+}
+
+/** Coins a distribution takes out: its own units, or its USD at the day's close. */
+export function distributionUnits(
+  paid: Distribution | undefined,
+  price: bigint | null,
+  decimals: number,
+): bigint {
+  if (paid === undefined) return 0n;
+  const sold =
+    paid.usd === null || price === null || price <= 0n ? 0n : usdToUnits(paid.usd, price, decimals);
+  return sold + (paid.units ?? 0n);
 }
 
 /** A flow's coins: the source's own units when given, else its USD at the day's close. */

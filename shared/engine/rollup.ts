@@ -97,6 +97,8 @@ function periodRow(
     market_effect_usd: usd(sum.marketEffectUsd),
     other_effect_usd: usd(sum.otherEffectUsd),
     fee_effect_usd: usd(sum.feeEffectUsd),
+    income_effect_usd: usd(sum.incomeEffectUsd),
+    distribution_effect_usd: usd(sum.distributionEffectUsd),
     cumulative_flow_usd: usd(last.cumulativeFlowUsd),
     flow_5d_usd: usd(end.flow5dUsd),
     flow_20d_usd: usd(end.flow20dUsd),
@@ -134,6 +136,8 @@ function sumOverPeriod(days: readonly DayWithIndicators[]) {
     marketEffectUsd: 0n,
     otherEffectUsd: 0n,
     feeEffectUsd: 0n,
+    incomeEffectUsd: 0n,
+    distributionEffectUsd: 0n,
     grossFlowUsd: 0n,
     totalGrossFlowUsd: 0n,
     fundsReporting: 0,
@@ -148,6 +152,8 @@ function sumOverPeriod(days: readonly DayWithIndicators[]) {
     sum.marketEffectUsd += day.marketEffectUsd;
     sum.otherEffectUsd += day.otherEffectUsd;
     sum.feeEffectUsd += day.feeEffectUsd;
+    sum.incomeEffectUsd += day.incomeEffectUsd;
+    sum.distributionEffectUsd += day.distributionEffectUsd;
     sum.grossFlowUsd += day.grossFlowUsd;
     sum.totalGrossFlowUsd += indicators.totalGrossFlowUsd;
     sum.fundsReporting += day.fundsReporting;

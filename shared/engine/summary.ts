@@ -204,12 +204,14 @@ function changeSince(days: readonly AggregateDay[], from: string): AttributionCh
   const last = days[days.length - 1] as AggregateDay;
   const firstIndex = Math.max(0, days.length - 1 - (toDayNumber(last.date) - toDayNumber(from)));
   const before = days[firstIndex - 1]?.aumUsd ?? 0n;
-  const parts = { flow: 0n, market: 0n, other: 0n, fee: 0n };
+  const parts = { flow: 0n, market: 0n, other: 0n, fee: 0n, income: 0n, distribution: 0n };
   for (const day of days.slice(firstIndex)) {
     parts.flow += day.flowEffectUsd;
     parts.market += day.marketEffectUsd;
     parts.other += day.otherEffectUsd;
     parts.fee += day.feeEffectUsd;
+    parts.income += day.incomeEffectUsd;
+    parts.distribution += day.distributionEffectUsd;
   }
   return {
     from: (days[firstIndex] as AggregateDay).date,
@@ -219,6 +221,8 @@ function changeSince(days: readonly AggregateDay[], from: string): AttributionCh
     market_effect_usd: usd(parts.market),
     other_effect_usd: usd(parts.other),
     fee_effect_usd: usd(parts.fee),
+    income_effect_usd: usd(parts.income),
+    distribution_effect_usd: usd(parts.distribution),
   };
 }
 

@@ -17,6 +17,10 @@ export interface FundLedger {
   seed?: SeedFact | null;
   /** The fee in force from each date on (fee_change events); before the first, fund.fee_bps. */
   feeChanges?: readonly FeeChange[];
+  /** Coins credited by staking and retained in the fund: they raise units (the income term). */
+  stakingRewards?: readonly StakingReward[];
+  /** Value paid out to shareholders on the ex-date, in USD or in coins (the distribution term). */
+  distributions?: readonly Distribution[];
   /** True when the fund's exchange trades on that date (weekends and holidays are false). */
   isTradingDay: (date: string) => boolean;
 }
@@ -52,6 +56,28 @@ export interface SeedFact {
 export interface FeeChange {
   date: string;
   feeBps: number;
+  /** A lower fee while it lasts: until a date (inclusive), and/or on the first `upToUsd` of assets only. */
+  waiver?: FeeWaiver | null;
+}
+
+export interface FeeWaiver {
+  feeBps: number;
+  until: string | null;
+  /** Cents: the waived fee applies to assets up to this value, the full fee above it. */
+  upToUsd: bigint | null;
+}
+
+export interface StakingReward {
+  date: string;
+  units: bigint;
+}
+
+export interface Distribution {
+  date: string;
+  /** Cents paid out; null when paid in coins. */
+  usd: bigint | null;
+  /** Coins paid out; null when paid in USD (the coins sold for it are usd / the day's close). */
+  units: bigint | null;
 }
 
 export interface EngineOptions {
@@ -61,7 +87,8 @@ export interface EngineOptions {
 
 /**
  * One fund on one calendar day. Identity, exact to the cent:
- * aumUsd − previous aumUsd = (flowEffectUsd ?? 0) + marketEffectUsd + otherEffectUsd + feeEffectUsd
+ * aumUsd − previous aumUsd = (flowEffectUsd ?? 0) + marketEffectUsd + incomeEffectUsd
+ *   + distributionEffectUsd + otherEffectUsd + feeEffectUsd
  * (the first row of a fund has previous aumUsd 0).
  */
 export interface FundDay {
@@ -78,6 +105,10 @@ export interface FundDay {
   netFlowUsd: bigint | null;
   flowEffectUsd: bigint | null;
   marketEffectUsd: bigint;
+  /** Staking rewards retained, at the day's close: zero or positive. */
+  incomeEffectUsd: bigint;
+  /** Value paid out to shareholders: zero or negative. */
+  distributionEffectUsd: bigint;
   /** Corporate actions, reconciliation residuals, opening holdings and rounding remainders. */
   otherEffectUsd: bigint;
   /** Fee drag: zero or negative. */
@@ -86,6 +117,9 @@ export interface FundDay {
   residualUnits: bigint;
   transferUnits: bigint;
   feeUnits: bigint;
+  incomeUnits: bigint;
+  /** Coins that left the fund for a distribution. */
+  distributionUnits: bigint;
   /** Sum of every reported flow from the first day to this one, exact. */
   cumulativeFlowUsd: bigint;
 }

@@ -237,3 +237,58 @@ describe("GET /v1/prices", () => {
     ]);
   });
 });
+
+describe("fund mechanics since 2025", () => {
+  it("adds an asset with its decimals, refuses a seventh XRP decimal, and never changes decimals in use", async () => {
+    expect((await json("/v1/assets/XRP", { method: "PUT", body: { name: "XRP", decimals: 6 } })).status).toBe(
+      200,
+    );
+    const fund = freshTicker("X");
+    await putFund(fund, { asset: "XRP", listed_on: "2025-11-14", staking_policy: "none" } as never);
+    const holding = { fund, date: "2025-11-14", units: "1000.1234567" };
+    const refused = await json<{ errors: { pointer: string }[] }>("/v1/holdings", {
+      body: { holdings: [holding] },
+    });
+    expect(refused.body.errors.map((error) => error.pointer)).toEqual(["/holdings/0/units"]);
+    const again = await json("/v1/assets/XRP", { method: "PUT", body: { name: "XRP", decimals: 8 } });
+    expect(again.status).toBe(422);
+    expect((await json<Record<string, unknown>>(`/v1/funds/${fund}`)).body).toMatchObject({
+      staking_policy: "none",
+    });
+  });
+
+  it("carries income and distributions as their own terms, in /daily and /aggregate", async () => {
+    const fund = freshTicker("S");
+    await putFund(fund, { asset: "SOL", listed_on: "2025-11-14", fee_bps: 0 } as never);
+    const closes = ["2025-11-14", "2025-11-15", "2025-11-16", "2025-11-17"].map((date) => ({
+      asset: "SOL",
+      date,
+      close_usd: "100",
+    }));
+    expect((await json("/v1/prices", { body: { prices: closes } })).status).toBe(200);
+    const flow = { fund, date: "2025-11-14", net_flow_usd: "100000" };
+    expect((await json("/v1/flows", { body: { flows: [flow] } })).status).toBe(200);
+    const events = [
+      { type: "staking_reward", fund, date: "2025-11-15", units: "2" },
+      { type: "distribution", fund, ex_date: "2025-11-17", usd: "300" },
+    ];
+    expect((await json("/v1/events", { body: { events } })).status).toBe(200);
+    const { rows } = (
+      await json<{ rows: Record<string, string>[] }>(`/v1/funds/${fund}/daily?from=2025-11-15&to=2025-11-17`)
+    ).body;
+    expect(rows.map((row) => [row.income_effect_usd, row.distribution_effect_usd, row.units])).toEqual([
+      ["200.00", "0.00", "1002.000000000"],
+      ["0.00", "0.00", "1002.000000000"],
+      ["0.00", "-300.00", "999.000000000"],
+    ]);
+    // The only SOL fund of this file: the asset's day carries its distribution, the week its income too.
+    const day = await json<{ rows: Record<string, string>[] }>(
+      "/v1/aggregate?by=asset&key=SOL&period=day&from=2025-11-17&to=2025-11-17",
+    );
+    expect(day.body.rows[0]).toMatchObject({ distribution_effect_usd: "-300.00", income_effect_usd: "0.00" });
+    const week = await json<{ rows: Record<string, string>[] }>(
+      "/v1/aggregate?by=asset&key=SOL&period=week&from=2025-11-10&to=2025-11-16",
+    );
+    expect(week.body.rows[0]).toMatchObject({ income_effect_usd: "200.00" });
+  });
+});

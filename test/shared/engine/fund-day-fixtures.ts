@@ -18,6 +18,7 @@ export function makeFund(ticker: string, fields: Partial<Fund> = {}): Fund {
     listed_on: "2024-01-01",
     delisted_on: null,
     fee_bps: 25,
+    staking_policy: null,
     ...fields,
   };
 }
@@ -53,9 +54,13 @@ export function fundDays(start: string, specs: readonly DaySpec[]): FundDay[] {
       marketEffectUsd: market,
       otherEffectUsd: other,
       feeEffectUsd: 0n,
+      incomeEffectUsd: 0n,
+      distributionEffectUsd: 0n,
       residualUnits: 0n,
       transferUnits: 0n,
       feeUnits: 0n,
+      incomeUnits: 0n,
+      distributionUnits: 0n,
       cumulativeFlowUsd: cumulative,
     };
   });

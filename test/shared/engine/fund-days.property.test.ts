@@ -6,10 +6,13 @@ import { dayNumberOf } from "../../../shared/engine/day-numbers.ts";
 import { firstAnchor, recomputeFrom, rollFund } from "../../../shared/engine/fund-days.ts";
 import { divideHalfEven, divisor } from "../../../shared/engine/rounding.ts";
 import type {
+  Distribution,
+  FeeChange,
   FlowFact,
   FundDay,
   FundLedger,
   HoldingsMark,
+  StakingReward,
   TransferFact,
 } from "../../../shared/engine/types.ts";
 
@@ -23,6 +26,9 @@ interface Facts {
   flows: (Omit<FlowFact, "date"> & { offset: number })[];
   holdings: (Omit<HoldingsMark, "date"> & { offset: number })[];
   transfers: (Omit<TransferFact, "date"> & { offset: number })[];
+  stakingRewards: (Omit<StakingReward, "date"> & { offset: number })[];
+  distributions: (Omit<Distribution, "date"> & { offset: number })[];
+  feeChanges: (Omit<FeeChange, "date"> & { offset: number })[];
 }
 
 function factsArbitrary(decimals: number): fc.Arbitrary<Facts> {
@@ -45,6 +51,34 @@ function factsArbitrary(decimals: number): fc.Arbitrary<Facts> {
       maxLength: 4,
     }),
     transfers: fc.array(fc.record({ offset, units: coins(3) }), { maxLength: 3 }),
+    stakingRewards: fc.array(fc.record({ offset, units: fc.bigInt({ min: 1n, max: pow10(decimals + 1) }) }), {
+      maxLength: 4,
+    }),
+    distributions: fc.array(
+      fc.oneof(
+        fc.record({ offset, usd: fc.bigInt({ min: 1n, max: pow10(9) }), units: fc.constant(null) }),
+        fc.record({
+          offset,
+          usd: fc.constant(null),
+          units: fc.bigInt({ min: 1n, max: pow10(decimals + 1) }),
+        }),
+      ),
+      { maxLength: 3 },
+    ),
+    feeChanges: fc.uniqueArray(
+      fc.record({
+        offset,
+        feeBps: fc.integer({ min: 0, max: 400 }),
+        waiver: fc.option(
+          fc.record({
+            feeBps: fc.integer({ min: 0, max: 100 }),
+            until: fc.option(fc.integer({ min: -10, max: SPAN }).map((day) => addDays(BASE, day))),
+            upToUsd: fc.option(fc.bigInt({ min: 1n, max: pow10(12) })),
+          }),
+        ),
+      }),
+      { selector: (change) => change.offset, maxLength: 3 },
+    ),
   });
 }
 
@@ -63,34 +97,49 @@ const caseArbitrary: fc.Arbitrary<Case> = fc.constantFrom(8, 18).chain((decimals
       delistedAfter: fc.option(fc.integer({ min: 0, max: 40 })),
       feeBps: fc.integer({ min: 0, max: 400 }),
       holidays: fc.uniqueArray(fc.integer({ min: 0, max: SPAN }), { maxLength: 5 }),
+      seedUsd: fc.option(fc.bigInt({ min: 1n, max: pow10(11) })),
       report: fc.integer({ min: SPAN - 20, max: SPAN + 5 }),
       accrueFees: fc.boolean(),
     })
-    .map(({ facts, listed, delistedAfter, feeBps, holidays, report, accrueFees }) => {
+    .map(({ facts, listed, delistedAfter, feeBps, holidays, seedUsd, report, accrueFees }) => {
       const closed = new Set(holidays.map((offset) => addDays(BASE, offset)));
       const ledger: FundLedger = {
         fund: {
           ...{ ticker: "PROP", name: "Property", issuer: "Test", asset: "X", vehicle: "spot_etf" },
-          ...{ country: "US", exchange: "XNAS", fee_bps: feeBps },
+          ...{ country: "US", exchange: "XNAS", fee_bps: feeBps, staking_policy: null },
           listed_on: addDays(BASE, listed),
           delisted_on: delistedAfter === null ? null : addDays(BASE, listed + delistedAfter),
         },
         decimals,
         ...withFacts(emptyFacts(), facts, -10),
+        seed: seedUsd === null ? null : { date: addDays(BASE, listed), usd: seedUsd },
         isTradingDay: (date) => dayOfWeek(date) % 6 !== 0 && !closed.has(date),
       };
       return { ledger, reportDate: addDays(BASE, report), options: { accrueFees }, decimals };
     }),
 );
 
-type LedgerFacts = Pick<FundLedger, "prices" | "flows" | "holdings" | "transfers">;
+type LedgerFacts = Pick<FundLedger, "prices" | "flows" | "holdings" | "transfers"> &
+  Required<Pick<FundLedger, "stakingRewards" | "distributions" | "feeChanges">>;
 
 function emptyFacts(): LedgerFacts {
-  return { prices: new Map(), flows: [], holdings: [], transfers: [] };
+  return {
+    prices: new Map(),
+    flows: [],
+    holdings: [],
+    transfers: [],
+    stakingRewards: [],
+    distributions: [],
+    feeChanges: [],
+  };
 }
 
 /** Adds `facts` dated from `fromOffset` on; a new flow or mark replaces one on the same date. */
-function withFacts(base: LedgerFacts, facts: Facts, fromOffset: number): LedgerFacts {
+function withFacts(
+  base: Partial<LedgerFacts> & Pick<LedgerFacts, "prices" | "flows" | "holdings" | "transfers">,
+  facts: Facts,
+  fromOffset: number,
+): LedgerFacts {
   const date = (offset: number) => addDays(BASE, fromOffset + offset + 10);
   const dated = <T extends { offset: number }>(list: T[]) =>
     list.map(({ offset, ...rest }) => ({ ...rest, date: date(offset) }));
@@ -104,6 +153,9 @@ function withFacts(base: LedgerFacts, facts: Facts, fromOffset: number): LedgerF
     flows: byDate(base.flows, dated(facts.flows)),
     holdings: byDate(base.holdings, dated(facts.holdings)),
     transfers: [...base.transfers, ...dated(facts.transfers)],
+    stakingRewards: [...(base.stakingRewards ?? []), ...dated(facts.stakingRewards)],
+    distributions: [...(base.distributions ?? []), ...dated(facts.distributions)],
+    feeChanges: byDate(base.feeChanges ?? [], dated(facts.feeChanges)),
   };
 }
 
@@ -129,8 +181,15 @@ describe("rollFund properties", () => {
         for (const row of rows) {
           const change = row.aumUsd - (previous?.aumUsd ?? 0n);
           const parts =
-            (row.flowEffectUsd ?? 0n) + row.marketEffectUsd + row.otherEffectUsd + row.feeEffectUsd;
+            (row.flowEffectUsd ?? 0n) +
+            row.marketEffectUsd +
+            row.incomeEffectUsd +
+            row.distributionEffectUsd +
+            row.otherEffectUsd +
+            row.feeEffectUsd;
           expect(parts).toBe(change);
+          expect(row.incomeEffectUsd >= 0n || (row.priceUsd ?? 0n) < 0n).toBe(true);
+          expect(row.distributionEffectUsd <= 0n).toBe(true);
           expect(row.priceUsd === null).toBe(ledger.prices.size === 0);
           expect(row.feeEffectUsd <= 0n && row.feeUnits >= 0n).toBe(true);
           if (!options.accrueFees) expect(row.feeUnits).toBe(0n);
@@ -156,6 +215,9 @@ describe("rollFund properties", () => {
           flows: shuffled(ledger.flows, keys),
           holdings: shuffled(ledger.holdings, keys),
           transfers: shuffled(ledger.transfers, keys),
+          stakingRewards: shuffled(ledger.stakingRewards ?? [], keys),
+          distributions: shuffled(ledger.distributions ?? [], keys),
+          feeChanges: shuffled(ledger.feeChanges ?? [], keys),
         };
         expect(rollFund(reordered, reportDate, options)).toEqual(rollFund(ledger, reportDate, options));
       }),

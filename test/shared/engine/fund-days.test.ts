@@ -24,6 +24,7 @@ function testLedger(fund: Partial<Fund>, facts: Partial<FundLedger> = {}): FundL
       listed_on: "2024-01-11",
       delisted_on: null,
       fee_bps: 25,
+      staking_policy: null,
       ...fund,
     },
     decimals: 8,
@@ -79,11 +80,15 @@ describe("rollFund", () => {
       netFlowUsd: usd("100000000"),
       flowEffectUsd: usd("100000000"),
       marketEffectUsd: 0n,
+      incomeEffectUsd: 0n,
+      distributionEffectUsd: 0n,
       otherEffectUsd: 0n,
       feeEffectUsd: 0n,
       residualUnits: 0n,
       transferUnits: 0n,
       feeUnits: 0n,
+      incomeUnits: 0n,
+      distributionUnits: 0n,
       cumulativeFlowUsd: usd("100000000"),
     });
     expect(second).toEqual({
@@ -96,11 +101,15 @@ describe("rollFund", () => {
       netFlowUsd: usd("-21000000"),
       flowEffectUsd: usd("-21000000"),
       marketEffectUsd: usd("5000000"),
+      incomeEffectUsd: 0n,
+      distributionEffectUsd: 0n,
       otherEffectUsd: usd("21000"),
       feeEffectUsd: usd("-719.18"),
       residualUnits: 0n,
       transferUnits: 0n,
       feeUnits: btc("0.01712329"),
+      incomeUnits: 0n,
+      distributionUnits: 0n,
       cumulativeFlowUsd: usd("79000000"),
     });
   });
@@ -221,6 +230,51 @@ describe("rollFund", () => {
         (row) => row.feeUnits === 0n,
       ),
     ).toBe(true);
+  });
+
+  it("puts staking income and distributions in terms of their own, never in flows or other", () => {
+    const ledger = testLedger(
+      { fee_bps: 0 },
+      {
+        prices: dailyCloses("2024-01-11", ["2000", "2000", "2500"]),
+        holdings: [{ date: "2024-01-11", units: btc("100") }],
+        stakingRewards: [{ date: "2024-01-12", units: btc("0.25") }],
+        distributions: [
+          { date: "2024-01-13", usd: usd("5000"), units: null },
+          { date: "2024-01-13", usd: null, units: btc("1") },
+        ],
+      },
+    );
+    const [, staked, paid] = rollFund(ledger, "2024-01-13", FEES);
+    // 0.25 BTC at 2,000 is $500 of income; units 100.25.
+    expect(staked).toMatchObject({ units: btc("100.25"), incomeEffectUsd: usd("500"), otherEffectUsd: 0n });
+    expect(staked?.netFlowUsd).toBeNull();
+    // $5,000 at 2,500 is 2 BTC sold, plus 1 BTC paid in kind: −$7,500, and 97.25 BTC left.
+    expect(paid).toMatchObject({
+      units: btc("97.25"),
+      distributionUnits: btc("3"),
+      distributionEffectUsd: usd("-7500"),
+      marketEffectUsd: usd("50125"),
+      otherEffectUsd: 0n,
+    });
+  });
+
+  it("accrues a waived fee until its date, and on assets above a threshold the full fee", () => {
+    // 730 bps (0.02% a day), waived to 0 until 12 Jan; from 13 Jan, 0 on the first $1M only.
+    const ledger = testLedger(
+      { fee_bps: 730 },
+      {
+        prices: dailyCloses("2024-01-11", ["10000", "10000", "10000", "10000"]),
+        holdings: [{ date: "2024-01-11", units: btc("1000") }],
+        feeChanges: [
+          { date: "2024-01-11", feeBps: 730, waiver: { feeBps: 0, until: "2024-01-12", upToUsd: null } },
+          { date: "2024-01-13", feeBps: 730, waiver: { feeBps: 0, until: null, upToUsd: usd("1000000") } },
+        ],
+      },
+    );
+    const rows = rollFund(ledger, "2024-01-14", FEES);
+    // 13 Jan: $10M held, the first $1M (100 BTC) free, 900 BTC at 0.02% = 0.18 BTC.
+    expect(rows.map((row) => row.feeUnits)).toEqual([0n, 0n, btc("0.18"), btc("0.179964")]);
   });
 
   it("never shows a missing trading day as a zero flow", () => {
