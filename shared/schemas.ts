@@ -34,7 +34,9 @@ export const DecimalInput = z
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const PLAIN_TEXT = /^(?:[^\u0000-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 const PLAIN_TEXT_RULE = "must not contain control characters or unpaired surrogates";
-export const Source = z.string().trim().min(1).max(200).regex(PLAIN_TEXT, PLAIN_TEXT_RULE);
+/** Who reported a fact; a filing's citation can be long (the 10-Q anchors name their tables). */
+export const MAX_SOURCE_LENGTH = 500;
+export const Source = z.string().trim().min(1).max(MAX_SOURCE_LENGTH).regex(PLAIN_TEXT, PLAIN_TEXT_RULE);
 const Text = (max: number) => z.string().trim().min(1).max(max).regex(PLAIN_TEXT, PLAIN_TEXT_RULE);
 
 /** Metadata nobody has published is sent as null ("not known"); the site shows it as not known. */

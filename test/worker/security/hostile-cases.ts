@@ -3,6 +3,7 @@
 // Valid rows ride along in the same batches, so a partial write would show in the storage checksum.
 import fc from "fast-check";
 import { addDays, isIsoDate, todayUtc } from "../../../shared/dates.ts";
+import { MAX_SOURCE_LENGTH } from "../../../shared/schemas.ts";
 
 /** The reference data the requests are built against (created by the test's setup). */
 export interface Fixture {
@@ -400,7 +401,7 @@ function dateFaults(field: string): fc.Arbitrary<Fault> {
 }
 
 const sourceFaults = fc.oneof(
-  setFrom("source", "text: empty, long, control or unpaired surrogate", badText(200)),
+  setFrom("source", "text: empty, long, control or unpaired surrogate", badText(MAX_SOURCE_LENGTH)),
   setTo("source", "text: random control characters", randomBadText),
 );
 
