@@ -65,6 +65,10 @@ function row(date: string, i: number): FundDayRow {
     residual_units: "0.00000000",
     transfer_units: "0.00000000",
     cumulative_flow_usd: "-95.10",
+    income_effect_usd: "0.00",
+    distribution_effect_usd: "0.00",
+    income_units: "0",
+    distribution_units: "0",
   };
 }
 

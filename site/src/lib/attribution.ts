@@ -4,7 +4,7 @@ import { periodCell, signedCell } from "./cells.ts";
 import { type AttributionRow, attributionChart, COLOR, type Step, waterfallChart } from "./charts.ts";
 import type { FigureData } from "./figures.ts";
 import * as f from "./format.ts";
-import { aumChange, type Slice, STATUS_LABEL } from "./slices.ts";
+import { aumChange, type Slice, statusTag } from "./slices.ts";
 import { type TableData, toned } from "./table.ts";
 
 /** Per week or month: how much of the AUM change came from investors, the price, and the rest. */
@@ -36,7 +36,7 @@ export function attributionFigure(
   return {
     id,
     title,
-    description: `Each bar splits a ${period}'s change in AUM into what investors did (flows), what the price did to the coins already held (market), and the rest (fees, corporate actions, reconciliation); the dot is the net change. Over the whole span investors added ${f.signedUsd(flows)} and the price ${f.signedUsd(market)}.${openingNote}`,
+    description: `Each bar splits a ${period}'s change in AUM into what investors did (flows), what the price did to the coins already held (market), and the rest (fees, corporate actions, staking rewards and payouts, reconciliation); the dot is the net change. Over the whole span investors added ${f.signedUsd(flows)} and the price ${f.signedUsd(market)}.${openingNote}`,
     svg: attributionChart(title, parts, net, period === "week" ? "monday" : "month"),
     legend: [
       { label: "investors (flows)", color: COLOR.flow },
@@ -67,7 +67,7 @@ export function attributionTable(slices: Slice[]): TableData {
       f.signedUsd(s.other),
       f.signedUsd(s.fee),
       f.usd(s.aum),
-      STATUS_LABEL[s.status],
+      statusTag(s),
     ]),
   };
 }

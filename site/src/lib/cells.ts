@@ -1,9 +1,12 @@
 // Table cells that carry a day's state, so a missing or provisional figure never reads as a plain number.
 import * as f from "./format.ts";
-import type { Slice } from "./slices.ts";
+import { type Slice, statusTag } from "./slices.ts";
 import { type Cell, toned } from "./table.ts";
 
-/** The net flow of a slice as a reader should see it: "—" + "missing", "market closed", or a tagged amount. */
+/**
+ * The net flow of a slice as a reader should see it: "—" + "missing", "market closed", or a tagged
+ * amount ("+$232M" + "partial, awaiting IBIT, FBTC").
+ */
 export function flowCell(slice: Slice): Cell {
   switch (slice.status) {
     case "closed":
@@ -15,7 +18,8 @@ export function flowCell(slice: Slice): Cell {
     case "provisional":
       return { text: f.signedUsd(slice.flow), tag: "provisional" };
     case "partial":
-      return { text: f.signedUsd(slice.flow), tag: "some funds missing" };
+      // What the funds that have reported added up to so far, never as if it were the day's total.
+      return { text: f.signedUsd(slice.flow), tag: statusTag(slice) };
     default:
       return toned(f.signedUsd(slice.flow), slice.flow);
   }
@@ -38,3 +42,6 @@ export function periodCell(slice: Slice, href?: (label: string) => string | unde
   const link = href?.(slice.label);
   return link ? { text, href: link } : text;
 }
+
+/** A metadata cell nobody has published a value for: "—", explained (see NOT_KNOWN). */
+export const notKnownCell = (text = "—"): Cell => ({ text, note: f.NOT_KNOWN });

@@ -4,7 +4,7 @@ import { monthOf } from "../../../shared/dates.ts";
 import { weekOf } from "./calendar.ts";
 import { type Bar, barChart, COLOR, type DatedValue, lineChart } from "./charts.ts";
 import * as f from "./format.ts";
-import { type Slice, STATUS_LABEL } from "./slices.ts";
+import { type Slice, statusTag } from "./slices.ts";
 import { type Cell, type TableData, toned } from "./table.ts";
 
 export interface LegendEntry {
@@ -45,7 +45,7 @@ const labelOf = (slice: Slice) =>
       ? f.month(slice.label)
       : f.date(slice.label);
 
-const statusCell = (slice: Slice): Cell => STATUS_LABEL[slice.status];
+const statusCell = (slice: Slice): Cell => statusTag(slice);
 
 function firstAndLast<T>(rows: T[]): [T, T] | undefined {
   const first = rows[0];
@@ -82,17 +82,29 @@ export function flowsFigure(id: string, subject: string, slices: Slice[], period
     .map((s) => ({
       date: s.start,
       value: s.flow,
-      faint: s.status === "provisional",
+      // A partial day's bar is what has been reported so far: drawn faint, like a provisional one.
+      faint: s.status === "provisional" || s.status === "partial",
       missing: s.status === "missing",
     }));
   const reported = bars.filter((bar) => bar.value !== null);
   const total = reported.reduce((sum, bar) => sum + (bar.value ?? 0), 0);
   const inflows = reported.filter((bar) => (bar.value ?? 0) > 0).length;
-  const ends = firstAndLast(slices);
+  // The span is that of the listed periods: a group's record may start with a trust's days before any fund listed.
+  const ends = firstAndLast(slices.filter((s) => s.status !== "not_listed"));
   const span = ends ? f.dateRange(ends[0].start, ends[1].end) : "";
   const unit = { day: "day", week: "week", month: "month" }[period];
   const title = `${subject}: net flows by ${unit}`;
-  const faint = bars.some((bar) => bar.faint) ? " Provisional figures are drawn faint." : "";
+  const partial = slices.some((s) => s.status === "partial");
+  const provisional = slices.some((s) => s.status === "provisional");
+  const faintWhat = [
+    provisional && "provisional figures",
+    partial && `partial ${unit}s (some funds with no figure)`,
+  ]
+    .filter(Boolean)
+    .join(" and ");
+  const faint = faintWhat
+    ? ` ${faintWhat.charAt(0).toUpperCase()}${faintWhat.slice(1)} are drawn faint.`
+    : "";
   const missing = bars.some((bar) => bar.missing) ? " Days with no flow on record yet are marked ×." : "";
   return {
     id,

@@ -165,7 +165,8 @@ const EXCHANGE_NAMES: Record<string, string> = {
   XHKG: "Hong Kong Stock Exchange",
 };
 
-export function exchange(mic: string): string {
+export function exchange(mic: string | null): string {
+  if (mic === null) return NOT_KNOWN_WORD;
   const name = EXCHANGE_NAMES[mic];
   return name ? `${name} (${mic})` : mic;
 }
@@ -173,3 +174,82 @@ export function exchange(mic: string): string {
 export function regime(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
 }
+
+// Metadata nobody has published is null. It is said to be not known, never filled in with a guess.
+
+/** What "not known" means wherever it is shown (a tooltip, a footnote). */
+export const NOT_KNOWN = "not known: nothing published was found";
+/** The word in a sentence or a definition list. */
+export const NOT_KNOWN_WORD = "Not known";
+
+interface Named {
+  ticker: string;
+  name: string | null;
+}
+
+/** A fund's name, or that it has none on record. */
+export function fundName(fund: Named): string {
+  return fund.name ?? "Name not published";
+}
+
+/** "iShares Bitcoin Trust ETF (IBIT)", or "ETHB (name not published)". */
+export function fundHeading(fund: Named): string {
+  return fund.name === null ? `${fund.ticker} (name not published)` : `${fund.name} (${fund.ticker})`;
+}
+
+export function issuerName(issuer: string | null): string {
+  return issuer ?? "Issuer not known";
+}
+
+/** "spot ETF"; null: "not known". */
+export function vehicle(value: string | null): string {
+  if (value === null) return "not known";
+  return VEHICLE_LABEL[value] ?? value;
+}
+
+/** A sponsor fee in a table: "0.25%"; null: "—" (see NOT_KNOWN). */
+export function fee(bps: number | null): string {
+  return bps === null ? "—" : `${(bps / 100).toFixed(2)}%`;
+}
+
+/** A sponsor fee in words: "0.25% a year (25 basis points)"; null: "Not known". */
+export function feeLong(bps: number | null): string {
+  return bps === null ? NOT_KNOWN_WORD : `${fee(bps)} a year (${bps} basis point${bps === 1 ? "" : "s"})`;
+}
+
+/** A list of tickers for a sentence: "IBIT, FBTC", or "IBIT, FBTC, GBTC and 4 more". */
+export function names(list: readonly string[], max = 3): string {
+  if (list.length <= max + 1) return list.join(", ");
+  return `${list.slice(0, max).join(", ")} and ${list.length - max} more`;
+}
+
+const MILLIONS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/**
+ * A flow in US$ millions to one decimal, as Farside prints it: "0.0", "−$46.8M", "+$1,234.5M".
+ * Zero stays "0.0", the publisher's placeholder, because that is how readers saw it.
+ */
+export function millions(value: number | null): string {
+  if (value === null) return "–";
+  const text = MILLIONS.format(Math.abs(value) / 1e6);
+  if (text === "0.0") return "0.0";
+  return `${value < 0 ? MINUS : "+"}$${text}M`;
+}
+
+/**
+ * A moment as "13 Aug 02:30 UTC"; the year is added when it is not the year of `near` (the date the
+ * moment is about), so a flow of 30 Dec seen on 2 Jan says which January.
+ */
+export function moment(timestamp: string, near?: string): string {
+  const day = date(timestamp.slice(0, 10));
+  const sameYear = near !== undefined && near.slice(0, 4) === timestamp.slice(0, 4);
+  return `${sameYear ? day.slice(0, -5) : day} ${timestamp.slice(11, 16)} UTC`;
+}
+
+/** What a fund does with staking rewards, in words; undefined from an API that does not say. */
+export const STAKING_LABEL: Record<string, string> = {
+  none: "does not stake",
+  retained: "stakes and keeps the rewards",
+  distributed: "stakes and pays the rewards out",
+  mixed: "stakes, keeping part of the rewards and paying out the rest",
+};

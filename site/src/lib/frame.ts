@@ -5,7 +5,8 @@
 // Drawn small and scaled up: at 520 units wide the axis text stays legible on a 375px phone.
 export const WIDTH = 520;
 export const HEIGHT = 250;
-const MARGIN = { top: 20, right: 20, bottom: 30, left: 56 };
+// The bottom leaves room for two-line time ticks ("28" over "Jun") without clipping their descenders.
+const MARGIN = { top: 20, right: 20, bottom: 34, left: 56 };
 const DAY_MS = 86_400_000;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 

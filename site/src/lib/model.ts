@@ -2,9 +2,17 @@
 // costs what it shows (one fund, one week) and never a scan of every fund's every day.
 import { toDayNumber } from "../../../shared/dates.ts";
 import type { AggregateRow, FundDayRow, FundSummary, GroupBy, RevisionRow } from "../../../shared/export.ts";
+import {
+  type Completeness,
+  type CompleteRow,
+  type CompleteSummary,
+  completenessOf,
+  type DayCompleteness,
+  lastComplete,
+} from "./completeness.ts";
 import { loadSiteData, type SiteData } from "./data.ts";
 import { num } from "./format.ts";
-import { exactRows, type FundHistory, stateAt, toHistory } from "./history.ts";
+import { exactRows, type FundHistory, seenAt, stateAt, subjectOf, toHistory } from "./history.ts";
 import { type DateFlags, fundDaySlices, groupSlice, rollUp, type Slice } from "./slices.ts";
 
 export interface Issuer {
@@ -24,20 +32,45 @@ export interface AssetInfo {
 
 type PeriodName = "day" | "week" | "month" | "ytd";
 
+/** The day the headline figures are of, and how far the report date has got. */
+export interface Headline {
+  /** The last day every fund has reported; null before there is one. */
+  date: string | null;
+  /** All funds' aggregate row of that day. */
+  row: CompleteRow | undefined;
+  reportDate: string | null;
+  /** The report date's completeness, for all funds. */
+  report: DayCompleteness;
+}
+
 export interface Model {
   data: SiteData;
+  summary: CompleteSummary;
   reportDate: string | null;
   /** Funds by AUM, largest first. */
   funds: FundSummary[];
   fund: (ticker: string) => FundSummary | undefined;
+  /** Issuers by AUM; funds with no published issuer belong to none (see fundsWithoutIssuer). */
   issuers: Issuer[];
   issuerOf: (name: string) => Issuer | undefined;
+  /** Funds whose issuer is not known: they count in their asset and the total, and on no issuer page. */
+  fundsWithoutIssuer: FundSummary[];
+  /** Every asset the API knows, BTC, ETH, SOL, each with its page (funds or not). */
   assets: AssetInfo[];
   asset: (symbol: string) => AssetInfo | undefined;
   /** A group's slices over one period kind, oldest first ("total"/"all" is every fund). */
   group: (by: GroupBy, key: string, period: PeriodName) => Slice[];
   /** The raw aggregate rows behind `group`, for indicators (streak, breadth, regime). */
-  groupRows: (by: GroupBy, key: string, period: PeriodName) => AggregateRow[];
+  groupRows: (by: GroupBy, key: string, period: PeriodName) => CompleteRow[];
+  /** A group's slice of one period label ("2026-08-20", "2026-W34"). */
+  groupAt: (by: GroupBy, key: string, period: PeriodName, label: string) => Slice | undefined;
+  /** A group's row of one period label ("2026-08-20", "2026-W34"). */
+  groupRow: (by: GroupBy, key: string, period: PeriodName, label: string) => CompleteRow | undefined;
+  /** How complete a group's row is: the API's word, or worked out from the missing fund-days. */
+  completeness: (row: CompleteRow) => DayCompleteness;
+  /** A group's last day that every one of its funds has reported. */
+  lastCompleteDay: (by: GroupBy, key: string) => CompleteRow | undefined;
+  headline: Headline;
   /** Every group's row for one period label ("2024-W02"), for week pages. */
   periodRows: (period: PeriodName, label: string) => AggregateRow[];
   fundDays: (ticker: string) => Slice[];
@@ -116,34 +149,71 @@ function buildModel(data: SiteData): Model {
   const doc = data.export;
   const funds = [...doc.funds].sort((a, b) => aumOf(b) - aumOf(a) || a.ticker.localeCompare(b.ticker));
   const fundByTicker = new Map(funds.map((fund) => [fund.ticker, fund]));
-  const issuers = groupFunds(funds, (fund) => fund.issuer).map(([name, members]) => ({
+  // A fund whose issuer is not known is on no issuer page: a group "issuer not known" would read as
+  // an issuer, and the API sums such funds into no issuer group either.
+  const fundsWithoutIssuer = funds.filter((fund) => fund.issuer === null);
+  const withIssuer = funds.filter((fund): fund is FundSummary & { issuer: string } => fund.issuer !== null);
+  const issuers = groupFunds(withIssuer, (fund) => fund.issuer).map(([name, members]) => ({
     slug: issuerSlug(name),
     name,
     funds: members,
     aum: members.reduce((sum, fund) => sum + aumOf(fund), 0),
   }));
   const issuerByName = new Map(issuers.map((issuer) => [issuer.name, issuer]));
-  // Assets the API knows but no tracked fund holds yet (SOL, say) get no page until one does.
-  const assets = doc.assets
-    .map((asset) => {
-      const members = funds.filter((fund) => fund.asset === asset.symbol);
-      return { ...asset, funds: members, aum: members.reduce((sum, fund) => sum + aumOf(fund), 0) };
-    })
-    .filter((asset) => asset.funds.length > 0);
+  // Every asset has its page; one no tracked fund holds yet says so.
+  const assets = doc.assets.map((asset) => {
+    const members = funds.filter((fund) => fund.asset === asset.symbol);
+    return { ...asset, funds: members, aum: members.reduce((sum, fund) => sum + aumOf(fund), 0) };
+  });
 
   const rowsByGroup = indexAggregates(doc.aggregates);
-  const groupRows = (by: GroupBy, key: string, period: PeriodName) =>
+  const groupRows = (by: GroupBy, key: string, period: PeriodName): CompleteRow[] =>
     rowsByGroup.get(`${period}\u0000${by}\u0000${key}`) ?? [];
+  const rowsByLabel = memo(
+    (id: string) => new Map((rowsByGroup.get(id) ?? []).map((row) => [row.label, row] as const)),
+  );
   const rowsByPeriod = groupBy(
     Object.values(doc.aggregates).flat(),
     (row) => `${row.period}\u0000${row.label}`,
   );
   const flags = dateFlags(data, fundByTicker);
+  const completeness = (row: CompleteRow) =>
+    completenessOf(row, flags(row.by, row.key).awaiting?.(row.start, row.end) ?? []);
+  const lastCompleteDay = memo((id: string) => {
+    const [by, key] = id.split("\u0000") as [GroupBy, string];
+    return lastComplete(groupRows(by, key, "day"), (row) => completeness(row).completeness);
+  });
+  const summary = doc.summary as CompleteSummary;
+  const totalDays = groupRows("total", "all", "day");
+  const reportRow = totalDays.findLast((row) => row.start === summary.report_date);
+  // The API's headline date when it gives one, else the last day the rows show complete.
+  const headlineDate =
+    summary.headline_date !== undefined
+      ? summary.headline_date
+      : (lastCompleteDay(`total\u0000all`)?.start ?? null);
+  const headline: Headline = {
+    date: headlineDate,
+    row: headlineDate === null ? undefined : rowsByLabel(`day\u0000total\u0000all`).get(headlineDate),
+    reportDate: summary.report_date,
+    report:
+      summary.report_date_completeness !== undefined
+        ? {
+            completeness: summary.report_date_completeness as Completeness,
+            awaiting: summary.report_date_awaiting ?? [],
+          }
+        : reportRow
+          ? completeness(reportRow)
+          : { completeness: null, awaiting: [] },
+  };
   const group = memo((id: string) => {
     const [period, by, key] = id.split("\u0000") as [PeriodName, GroupBy, string];
     const groupFlags = flags(by, key);
     return groupRows(by, key, period).map((row) => groupSlice(row, groupFlags));
   });
+
+  const slicesByLabel = memo(
+    (id: string) => new Map(group(id).map((slice) => [slice.label, slice] as const)),
+  );
 
   const fundHistory = (ticker: string) => data.daily.get(ticker) ?? NO_HISTORY;
   // Only the last few funds' days are kept: the pages being built now ask for them several times,
@@ -160,15 +230,22 @@ function buildModel(data: SiteData): Model {
 
   return {
     data,
+    summary,
     reportDate: doc.summary.report_date,
     funds,
     fund: (ticker) => fundByTicker.get(ticker),
     issuers: issuers.sort((a, b) => b.aum - a.aum),
     issuerOf: (name) => issuerByName.get(name),
+    fundsWithoutIssuer,
     assets,
     asset: (symbol) => assets.find((asset) => asset.symbol === symbol),
     group: (by, key, period) => group(`${period}\u0000${by}\u0000${key}`),
+    groupAt: (by, key, period, label) => slicesByLabel(`${period}\u0000${by}\u0000${key}`).get(label),
     groupRows,
+    groupRow: (by, key, period, label) => rowsByLabel(`${period}\u0000${by}\u0000${key}`).get(label),
+    completeness,
+    lastCompleteDay: (by, key) => lastCompleteDay(`${by}\u0000${key}`),
+    headline,
     periodRows: (period, label) => rowsByPeriod.get(`${period}\u0000${label}`) ?? [],
     fundDays,
     fundPeriods: (ticker, period) => (period === "week" ? fundWeeks(ticker) : fundMonths(ticker)),
@@ -192,7 +269,7 @@ function buildModel(data: SiteData): Model {
   };
 }
 
-function groupFunds(funds: FundSummary[], keyOf: (fund: FundSummary) => string): [string, FundSummary[]][] {
+function groupFunds<T extends FundSummary>(funds: T[], keyOf: (fund: T) => string): [string, T[]][] {
   return [...groupBy(funds, keyOf)];
 }
 
@@ -213,45 +290,51 @@ function indexAggregates(aggregates: Record<PeriodName, AggregateRow[]>): Map<st
 
 const GROUPINGS: GroupBy[] = ["total", "asset", "issuer", "country", "vehicle"];
 
-function keyOfFund(fund: FundSummary, by: GroupBy): string {
+/** The group of a fund; null where its issuer or vehicle is not known (it is in no such group). */
+function keyOfFund(fund: FundSummary, by: GroupBy): string | null {
   return by === "total" ? "all" : by === "asset" ? fund.asset : fund[by];
 }
 
 /**
- * Which dates of which group hold provisional or missing fund-days. Only the few dates the summary
- * names are looked at, each by direct index into the fund's rows (rows run one per calendar day).
+ * Which dates of which group hold provisional fund-days, and which funds of the group are missing
+ * on a date (from the summary's list). Only the few dates the summary names are looked at, each by
+ * direct index into the fund's rows (rows run one per calendar day).
  */
 function dateFlags(data: SiteData, fundByTicker: Map<string, FundSummary>) {
   const provisional = new Map<string, string[]>();
-  const missing = new Map<string, string[]>();
-  const mark = (index: Map<string, string[]>, fund: FundSummary, date: string) => {
-    for (const by of GROUPINGS) {
-      const id = `${by}\u0000${keyOfFund(fund, by)}`;
-      const dates = index.get(id) ?? [];
-      if (!dates.includes(date)) dates.push(date);
-      index.set(id, dates);
-    }
-  };
+  const missing = new Map<string, { date: string; fund: string }[]>();
+  const groupsOf = (fund: FundSummary) =>
+    GROUPINGS.flatMap((by) => {
+      const key = keyOfFund(fund, by);
+      return key === null ? [] : [`${by}\u0000${key}`];
+    });
   for (const { fund, date } of data.export.summary.missing) {
     const summary = fundByTicker.get(fund);
-    if (summary) mark(missing, summary, date);
+    if (!summary) continue;
+    for (const id of groupsOf(summary)) missing.set(id, [...(missing.get(id) ?? []), { date, fund }]);
   }
   for (const date of data.export.summary.provisional_dates) {
     const day = toDayNumber(date);
     for (const [ticker, history] of data.daily) {
       const i = day - (history.day[0] ?? 0);
       const fund = fundByTicker.get(ticker);
-      if (history.day[i] === day && stateAt(history, i) === "provisional" && fund)
-        mark(provisional, fund, date);
+      if (!(history.day[i] === day && stateAt(history, i) === "provisional" && fund)) continue;
+      for (const id of groupsOf(fund)) {
+        const dates = provisional.get(id) ?? [];
+        if (!dates.includes(date)) dates.push(date);
+        provisional.set(id, dates);
+      }
     }
   }
-  const within = (dates: string[] | undefined, start: string, end: string) =>
-    dates?.some((date) => date >= start && date <= end) ?? false;
+  const NONE: readonly string[] = [];
   return (by: GroupBy, key: string): DateFlags => {
     const id = `${by}\u0000${key}`;
     return {
-      provisional: (start, end) => within(provisional.get(id), start, end),
-      missing: (start, end) => within(missing.get(id), start, end),
+      provisional: (start, end) => provisional.get(id)?.some((date) => date >= start && date <= end) ?? false,
+      awaiting: (start, end) => {
+        const found = missing.get(id)?.filter((m) => m.date >= start && m.date <= end);
+        return found && found.length > 0 ? [...new Set(found.map((m) => m.fund))] : NONE;
+      },
     };
   };
 }
@@ -269,9 +352,9 @@ function weeklyIndex(funds: FundSummary[], weeksOf: (ticker: string) => Slice[])
 }
 
 /**
- * Revision keys name their fund or asset among other parts ("IBIT|2024-01-11|farside"), so a
- * revision belongs to every fund whose ticker is one of its key's parts or appears in its values.
- * Price revisions belong to assets only: a fund may share its ticker with an asset (BTC).
+ * Each revision belongs to its subject: the fund of a flow, holding, event or metadata change, the
+ * asset of a price (a fund may share its ticker with an asset, BTC, so the two are kept apart). A
+ * transfer also belongs to the fund it went to. Newest first, by when the public saw the value.
  */
 function indexRevisions(revisions: readonly RevisionRow[], funds: FundSummary[]) {
   const byFund = new Map<string, RevisionRow[]>();
@@ -279,18 +362,20 @@ function indexRevisions(revisions: readonly RevisionRow[], funds: FundSummary[])
   const tickers = new Set(funds.map((fund) => fund.ticker));
   const add = (index: Map<string, RevisionRow[]>, key: string, row: RevisionRow) => {
     const list = index.get(key) ?? [];
-    list.push(row);
+    if (!list.includes(row)) list.push(row);
     index.set(key, list);
   };
-  for (const row of [...revisions].sort((a, b) => b.recorded_at.localeCompare(a.recorded_at))) {
-    const parts = new Set(row.key.split(/[^A-Za-z0-9.\-_]+/).filter(Boolean));
+  const newestFirst = [...revisions].sort((a, b) => seenAt(b).localeCompare(seenAt(a)) || b.id - a.id);
+  for (const row of newestFirst) {
+    const subject = subjectOf(row);
+    if (subject === undefined) continue;
     if (row.entity === "price") {
-      for (const part of parts) add(byAsset, part, row);
+      add(byAsset, subject, row);
       continue;
     }
-    const values = `${JSON.stringify(row.old_value)} ${JSON.stringify(row.new_value)}`;
-    for (const [, text = ""] of values.matchAll(/"([^"]*)"/g)) parts.add(text);
-    for (const part of parts) if (tickers.has(part)) add(byFund, part, row);
+    if (tickers.has(subject)) add(byFund, subject, row);
+    const to = (row.new_value as { to_fund?: unknown } | null)?.to_fund;
+    if (row.entity === "event" && typeof to === "string" && tickers.has(to)) add(byFund, to, row);
   }
   return { byFund, byAsset };
 }

@@ -20,6 +20,11 @@ export function periodStory(slice: Slice, indicators: AggregateRow | undefined):
     );
   }
   if (slice.status === "provisional") parts.push("Some figures are provisional.");
-  if (slice.status === "partial" || slice.status === "missing") parts.push("Some funds' flows are missing.");
+  if (slice.status === "partial" && slice.awaiting.length > 0)
+    parts.push(
+      `Not every fund has reported yet (awaiting ${f.names(slice.awaiting)}): the flows above are what the others reported.`,
+    );
+  else if (slice.status === "partial" || slice.status === "missing")
+    parts.push("Some funds' flows are missing.");
   return parts.join(" ");
 }

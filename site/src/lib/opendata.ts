@@ -2,7 +2,7 @@
 // Values are the API's exact decimal strings, never the rounded figures shown on pages.
 import { createHash } from "node:crypto";
 import type { GroupBy } from "../../../shared/export.ts";
-import type { Bytes } from "./history.ts";
+import { type Bytes, factDateOf, type Revision, subjectOf } from "./history.ts";
 import type { Model } from "./model.ts";
 import { csvBody, jsonBody } from "./records.ts";
 
@@ -77,12 +77,20 @@ export function dataTables(model: Model): DataTable[] {
     {
       name: "revisions",
       title: "Revisions",
-      description: "Every restatement: what changed, the old and the new value, when, and from which source.",
+      description:
+        "Every restatement: what it is about (fund or asset, and date), the old and the new value, when the public first saw it and when it was recorded, and from which source.",
+      // The storage key the API files a fact under is left out: subject and date say what it is about.
       records: () =>
-        model.data.revisions.map((r) => ({
-          ...r,
+        model.data.revisions.map((r: Revision) => ({
+          id: r.id,
+          entity: r.entity,
+          subject: subjectOf(r) ?? null,
+          date: factDateOf(r),
           old_value: JSON.stringify(r.old_value),
           new_value: JSON.stringify(r.new_value),
+          observed_at: r.observed_at ?? null,
+          recorded_at: r.recorded_at,
+          source: r.source,
         })),
     },
   ];
@@ -90,7 +98,7 @@ export function dataTables(model: Model): DataTable[] {
     (fund): DataTable => ({
       name: `funds/${fund.ticker}`,
       title: fund.ticker,
-      description: `${fund.name}: one row per calendar day.`,
+      description: `${fund.name ?? "Name not published"}: one row per calendar day.`,
       fund: fund.ticker,
       records: () => model.fundRows(fund.ticker) as unknown as Record_[],
       rendered: () => {

@@ -4,12 +4,16 @@
 import { monthOf } from "../../../shared/dates.ts";
 import type { DayState } from "../../../shared/domain.ts";
 import { isoDateOf } from "../../../shared/engine/day-numbers.ts";
-import type { AggregateRow, FundDayRow } from "../../../shared/export.ts";
+import type { FundDayRow } from "../../../shared/export.ts";
 import { weekOf } from "./calendar.ts";
-import { num } from "./format.ts";
-import { type FundHistory, stateAt, valueAt } from "./history.ts";
+import { type CompleteRow, completenessOf } from "./completeness.ts";
+import { names, num } from "./format.ts";
+import { type FundHistory, incomeAndPayouts, stateAt, valueAt } from "./history.ts";
 
-/** How complete a slice's flows are. "partial": some funds of a group have no flow on record yet. */
+/**
+ * How complete a slice's flows are. "partial": some funds of a group have no figure yet (their
+ * tickers are in `awaiting`); "missing": none has.
+ */
 export type SliceStatus = "final" | "provisional" | "missing" | "partial" | "closed" | "not_listed";
 
 export interface Slice {
@@ -22,7 +26,11 @@ export interface Slice {
   /** Reported net flow; null when none was reported (missing, closed), never 0 for "nothing". */
   flow: number | null;
   market: number;
-  /** Corporate actions, reconciliation residuals and rounding remainders. */
+  /**
+   * Corporate actions, reconciliation residuals and rounding remainders, and staking rewards kept
+   * and distributions paid out (the API's income and distribution effects), so that the parts still
+   * add up to the AUM change.
+   */
   other: number;
   /** Fee drag, zero or negative. */
   fee: number;
@@ -31,7 +39,12 @@ export interface Slice {
   units: number | null;
   price: number | null;
   priceStale: boolean;
+  /** A group's funds with no figure yet (partial or missing slices); empty for a fund's own days. */
+  awaiting: readonly string[];
 }
+
+/** One shared empty list: a fund's thousands of day slices need no list of their own. */
+const NONE: readonly string[] = Object.freeze([]);
 
 const STATUS_OF_STATE: Record<DayState, SliceStatus> = {
   final: "final",
@@ -50,12 +63,13 @@ export function fundDaySlice(row: FundDayRow): Slice {
     aum: num(row.aum_usd) ?? 0,
     flow: num(row.net_flow_usd),
     market: num(row.market_effect_usd) ?? 0,
-    other: num(row.other_effect_usd) ?? 0,
+    other: (num(row.other_effect_usd) ?? 0) + incomeAndPayouts(row),
     fee: num(row.fee_effect_usd) ?? 0,
     cumulative: num(row.cumulative_flow_usd) ?? 0,
     units: num(row.units),
     price: num(row.price_usd),
     priceStale: row.price_stale,
+    awaiting: NONE,
   };
 }
 
@@ -78,44 +92,62 @@ export function fundDaySlices(history: FundHistory): Slice[] {
       units: valueAt(history.units, i),
       price: valueAt(history.price, i),
       priceStale: history.priceStale[i] === 1,
+      awaiting: NONE,
     };
   }
   return slices;
 }
 
 /**
- * A group's slice. The aggregate row has no day state, so it is told which of its dates hold
- * provisional or missing fund-days (`flags`), and a day nobody traded on reads as "market closed".
+ * A group's slice. Its status comes from the row's completeness (complete, partial, none, or no
+ * trading day); where the API does not give it yet, from the dates `flags` says hold missing
+ * fund-days. Provisional fund-days come from `flags`, and a day nobody traded on reads as "market closed".
  */
-export function groupSlice(row: AggregateRow, flags: DateFlags): Slice {
+export function groupSlice(row: CompleteRow, flags: DateFlags): Slice {
   const flow = num(row.net_flow_usd);
+  const day = completenessOf(row, flags.awaiting?.(row.start, row.end) ?? []);
   return {
     label: row.label,
     start: row.start,
     end: row.end,
-    status: groupStatus(row, flow, flags),
+    status: groupStatus(row, day.completeness, flags),
     aum: num(row.aum_usd) ?? 0,
     flow,
     market: num(row.market_effect_usd) ?? 0,
-    other: num(row.other_effect_usd) ?? 0,
+    other: (num(row.other_effect_usd) ?? 0) + incomeAndPayouts(row),
     fee: num(row.fee_effect_usd) ?? 0,
     cumulative: num(row.cumulative_flow_usd) ?? 0,
     units: null,
     price: null,
     priceStale: false,
+    awaiting: day.awaiting.length === 0 ? NONE : day.awaiting,
   };
 }
 
 export interface DateFlags {
   provisional: (start: string, end: string) => boolean;
-  missing: (start: string, end: string) => boolean;
+  /** The group's funds with no flow on record on some date between start and end. */
+  awaiting?: (start: string, end: string) => readonly string[];
 }
 
-function groupStatus(row: AggregateRow, flow: number | null, flags: DateFlags): SliceStatus {
-  const missing = flags.missing(row.start, row.end);
-  if (flow === null) return missing ? "missing" : row.funds_listed === 0 ? "not_listed" : "closed";
-  if (missing) return "partial";
-  return flags.provisional(row.start, row.end) ? "provisional" : "final";
+function groupStatus(
+  row: CompleteRow,
+  completeness: CompleteRow["completeness"],
+  flags: DateFlags,
+): SliceStatus {
+  switch (completeness) {
+    case null:
+    case undefined:
+      return row.funds_listed === 0 ? "not_listed" : "closed";
+    case "none":
+      return "missing";
+    case "partial":
+      return "partial";
+    default:
+      return (row.funds_provisional ?? 0) > 0 || flags.provisional(row.start, row.end)
+        ? "provisional"
+        : "final";
+  }
 }
 
 const STATUS_RANK: SliceStatus[] = ["not_listed", "closed", "final", "provisional", "partial", "missing"];
@@ -167,7 +199,14 @@ export const STATUS_LABEL: Record<SliceStatus, string> = {
   final: "",
   provisional: "provisional",
   missing: "missing",
-  partial: "some funds missing",
+  partial: "partial",
   closed: "market closed",
   not_listed: "not listed",
 };
+
+/** A slice's state as a tag: STATUS_LABEL, with the funds awaited named on a partial one. */
+export function statusTag(slice: Slice): string {
+  if (slice.status === "partial" && slice.awaiting.length > 0)
+    return `partial, awaiting ${names(slice.awaiting)}`;
+  return STATUS_LABEL[slice.status];
+}

@@ -1,7 +1,18 @@
 // The shape of a table as pages hand it to Table.astro: plain text cells, optionally linked or tagged.
 
-/** A cell's text, or text with a link, a state tag ("provisional") or a sign for colouring. */
-export type Cell = string | { text: string; href?: string; tag?: string; tone?: "up" | "down" };
+/**
+ * A cell's text, or text with a link, a state tag ("provisional"), a sign for colouring, or a note
+ * that explains it (shown on hover and read by screen readers: "not known: nothing published was found").
+ */
+export type Cell =
+  | string
+  | {
+      text: string;
+      href?: string | undefined;
+      tag?: string | undefined;
+      tone?: "up" | "down";
+      note?: string;
+    };
 
 export interface Column {
   label: string;
@@ -38,7 +49,10 @@ export function rowsHtml(table: TableData): string {
       const cell = typeof value === "string" ? { text: value } : value;
       const classes = `${numeric[i] ? "num" : ""} ${cell.tone ?? ""}`.trim();
       const text = escapeHtml(cell.text);
-      const content = cell.href ? `<a href="${escapeHtml(cell.href)}">${text}</a>` : text;
+      const linked = cell.href ? `<a href="${escapeHtml(cell.href)}">${text}</a>` : text;
+      const content = cell.note
+        ? `<span class="noted" title="${escapeHtml(cell.note)}">${linked}<span class="sr-only"> (${escapeHtml(cell.note)})</span></span>`
+        : linked;
       const tag = cell.tag ? ` <span class="tag">${escapeHtml(cell.tag)}</span>` : "";
       const open = i === 0 ? '<th scope="row"' : "<td";
       html += `${open}${classes ? ` class="${classes}"` : ""}>${content}${tag}</${i === 0 ? "th" : "td"}>`;

@@ -1,0 +1,398 @@
+// The site built from saved API answers shaped like the market as it is: three assets, funds whose
+// name, issuer, vehicle, venue or fee nobody has published, a last day still filling in, and a
+// restatement replayed from the publisher's log. No API or browser needed: the pages' HTML is read.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildSite } from "../../scripts/build-site.ts";
+
+// The fixture's own shapes: written as JSON, they are what the API serves, and stay independent of
+// the shared types while those grow.
+interface Fund {
+  ticker: string;
+  name: string | null;
+  issuer: string | null;
+  asset: string;
+  vehicle: string | null;
+  country: string;
+  exchange: string | null;
+  listed_on: string;
+  delisted_on: null;
+  fee_bps: number | null;
+  staking_policy: string | null;
+}
+type FundDayRow = Record<string, string | boolean | null> & { date: string; state: string };
+type By = "total" | "asset" | "issuer" | "country" | "vehicle";
+
+const DATES = Array.from({ length: 12 }, (_, i) =>
+  new Date(Date.UTC(2026, 7, 10 + i)).toISOString().slice(0, 10),
+);
+const WEEKEND = new Set(["2026-08-15", "2026-08-16"]);
+const REPORT = "2026-08-21";
+const PRICE: Record<string, number> = { BTC: 70_000, ETH: 3_000, SOL: 100 };
+
+const FUNDS: Fund[] = [
+  {
+    ticker: "IBIT",
+    name: "iShares Bitcoin Trust ETF",
+    issuer: "BlackRock",
+    asset: "BTC",
+    vehicle: "spot_etf",
+    country: "US",
+    exchange: "XNAS",
+    listed_on: "2024-01-11",
+    delisted_on: null,
+    fee_bps: 25,
+    staking_policy: "none",
+  },
+  // As in the record: MSBT has no published name or issuer, ETHB no name, vehicle or venue, BSOL no fee.
+  {
+    ticker: "MSBT",
+    name: null,
+    issuer: null,
+    asset: "BTC",
+    vehicle: "spot_etf",
+    country: "US",
+    exchange: null,
+    listed_on: "2026-04-08",
+    delisted_on: null,
+    fee_bps: 14,
+    staking_policy: "none",
+  },
+  {
+    ticker: "ETHB",
+    name: null,
+    issuer: "BlackRock",
+    asset: "ETH",
+    vehicle: null,
+    country: "US",
+    exchange: null,
+    listed_on: "2026-03-11",
+    delisted_on: null,
+    fee_bps: 25,
+    staking_policy: null,
+  },
+  {
+    ticker: "BSOL",
+    name: "Bitwise Solana Staking ETF",
+    issuer: "Bitwise",
+    asset: "SOL",
+    vehicle: "spot_etf",
+    country: "US",
+    exchange: null,
+    listed_on: "2025-10-28",
+    delisted_on: null,
+    fee_bps: null,
+    staking_policy: "retained",
+  },
+];
+
+/** IBIT has not reported the report date: that day is partial, awaiting IBIT. */
+const flowOf = (fund: Fund, date: string, i: number): number | null => {
+  if (WEEKEND.has(date)) return null;
+  if (fund.ticker === "IBIT" && date === REPORT) return null;
+  return (fund.asset === "BTC" ? 100 : fund.asset === "ETH" ? 20 : 2) * 1e6 * (i % 3 === 0 ? -1 : 1);
+};
+
+function fundRows(fund: Fund): FundDayRow[] {
+  let cumulative = 500e6;
+  return DATES.map((date, i) => {
+    const flow = flowOf(fund, date, i);
+    cumulative += flow ?? 0;
+    const price = PRICE[fund.asset] ?? 1;
+    const state = WEEKEND.has(date) ? "holiday" : flow === null ? "missing" : "final";
+    return {
+      date,
+      state,
+      price_usd: price.toFixed(8),
+      price_stale: false,
+      units: (cumulative / price).toFixed(8),
+      aum_usd: cumulative.toFixed(2),
+      net_flow_usd: flow === null ? null : flow.toFixed(2),
+      flow_effect_usd: flow === null ? null : flow.toFixed(2),
+      market_effect_usd: "0.00",
+      other_effect_usd: "0.00",
+      fee_effect_usd: "0.00",
+      income_effect_usd: "0.00",
+      distribution_effect_usd: "0.00",
+      residual_units: "0",
+      transfer_units: "0",
+      income_units: "0",
+      distribution_units: "0",
+      cumulative_flow_usd: (cumulative - 500e6).toFixed(2),
+    };
+  });
+}
+
+const rows = new Map(FUNDS.map((fund) => [fund.ticker, fundRows(fund)]));
+const GROUPS: [By, string, (fund: Fund) => boolean][] = [
+  ["total", "all", () => true],
+  ...["BTC", "ETH", "SOL"].map((asset): [By, string, (fund: Fund) => boolean] => [
+    "asset",
+    asset,
+    (fund) => fund.asset === asset,
+  ]),
+  ["issuer", "BlackRock", (fund) => fund.issuer === "BlackRock"],
+  ["issuer", "Bitwise", (fund) => fund.issuer === "Bitwise"],
+  ["country", "US", () => true],
+  ["vehicle", "spot_etf", (fund) => fund.vehicle === "spot_etf"],
+];
+
+/** One group's row over [start, end], with the completeness fields the API adds. */
+function aggregate(
+  by: By,
+  key: string,
+  member: (fund: Fund) => boolean,
+  period: "day" | "week" | "month" | "ytd",
+  label: string,
+  start: string,
+  end: string,
+) {
+  const funds = FUNDS.filter(member);
+  const inRange = (row: FundDayRow) => row.date >= start && row.date <= end;
+  const days = funds.flatMap((fund) =>
+    (rows.get(fund.ticker) ?? []).filter(inRange).map((row) => ({ fund, row })),
+  );
+  const flows = days.filter(({ row }) => row.net_flow_usd !== null);
+  const awaiting = [
+    ...new Set(days.filter(({ row }) => row.state === "missing").map(({ fund }) => fund.ticker)),
+  ];
+  const trading = days.some(({ row }) => row.state !== "holiday");
+  const last = funds.map((fund) => (rows.get(fund.ticker) ?? []).filter(inRange).at(-1));
+  const sum = (values: unknown[]) => values.reduce<number>((total, v) => total + Number(v ?? 0), 0);
+  const flow = flows.length > 0 ? sum(flows.map(({ row }) => row.net_flow_usd)).toFixed(2) : null;
+  const allAwaiting = awaiting.length > 0 && flows.length === 0;
+  return {
+    by,
+    key,
+    period,
+    label,
+    start,
+    end,
+    aum_usd: sum(last.map((row) => row?.aum_usd)).toFixed(2),
+    net_flow_usd: flow,
+    flow_effect_usd: flow ?? "0.00",
+    market_effect_usd: "0.00",
+    other_effect_usd: "0.00",
+    fee_effect_usd: "0.00",
+    cumulative_flow_usd: sum(last.map((row) => row?.cumulative_flow_usd)).toFixed(2),
+    flow_5d_usd: "0.00",
+    flow_20d_usd: "0.00",
+    organic_growth_20d: null,
+    streak: 0,
+    streak_record_inflow: 0,
+    streak_record_outflow: 0,
+    breadth: null,
+    market_share_aum: null,
+    market_share_flow: null,
+    regime: "mixed" as const,
+    funds_listed: funds.length,
+    funds_reporting: new Set(flows.map(({ fund }) => fund.ticker)).size,
+    funds_inflow: 0,
+    funds_outflow: 0,
+    completeness: !trading ? null : allAwaiting ? "none" : awaiting.length > 0 ? "partial" : "complete",
+    awaiting,
+    funds_missing: awaiting.length,
+    funds_provisional: 0,
+  };
+}
+
+const aggregates = {
+  day: GROUPS.flatMap(([by, key, member]) =>
+    DATES.map((date) => aggregate(by, key, member, "day", date, date, date)),
+  ),
+  week: GROUPS.flatMap(([by, key, member]) => [
+    aggregate(by, key, member, "week", "2026-W33", "2026-08-10", "2026-08-16"),
+    aggregate(by, key, member, "week", "2026-W34", "2026-08-17", REPORT),
+  ]),
+  month: GROUPS.map(([by, key, member]) =>
+    aggregate(by, key, member, "month", "2026-08", "2026-08-10", REPORT),
+  ),
+  ytd: GROUPS.map(([by, key, member]) => aggregate(by, key, member, "ytd", "2026", "2026-08-10", REPORT)),
+};
+
+const flowValue = (usd: string | null, status: string) => ({ net_flow_usd: usd, units: null, status });
+const REVISIONS = [
+  {
+    id: 7,
+    entity: "flow",
+    subject: "IBIT",
+    date: "2026-08-12",
+    key: "IBIT|2026-08-12|farside",
+    old_value: flowValue("0.00", "final"),
+    new_value: flowValue("-46800000.00", "final"),
+    recorded_at: "2026-08-22T09:14:03Z",
+    observed_at: "2026-08-13T02:30:06Z",
+    source: "farside",
+  },
+  {
+    id: 8,
+    entity: "flow",
+    subject: "ETHB",
+    date: "2026-08-11",
+    key: "ETHB|2026-08-11|farside",
+    old_value: flowValue("0.00", "final"),
+    new_value: flowValue(null, "withdrawn"),
+    recorded_at: "2026-08-22T09:14:03Z",
+    observed_at: null,
+    source: "farside",
+  },
+];
+
+let outDir = "";
+const pages = new Map<string, string>();
+const page = (route: string) => {
+  const html = pages.get(route);
+  if (html === undefined) throw new Error(`no page ${route}`);
+  return html;
+};
+/** A page's visible words, tags stripped, so that a sentence split by markup still reads whole. */
+const text = (route: string) =>
+  page(route)
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .replace(/ ([.,:;)])/g, "$1");
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "aumflow-market-"));
+  mkdirSync(path.join(dir, "daily"));
+  const latest = (fund: Fund) => {
+    const last = rows.get(fund.ticker)?.at(-1);
+    return last
+      ? {
+          date: last.date,
+          state: last.state,
+          aum_usd: last.aum_usd,
+          units: last.units,
+          cumulative_flow_usd: last.cumulative_flow_usd,
+          market_share: null,
+        }
+      : null;
+  };
+  const byAsset = ["BTC", "ETH", "SOL"].map((asset) => ({
+    asset,
+    aum_usd: "0.00",
+    headline_date: asset === "BTC" ? "2026-08-20" : REPORT,
+    net_flow_usd: null,
+    completeness: asset === "BTC" ? "partial" : "complete",
+    awaiting: asset === "BTC" ? ["IBIT"] : [],
+  }));
+  const doc = {
+    data_version: 99,
+    generated_at: "2026-08-22T10:00:00Z",
+    summary: {
+      data_version: 99,
+      report_date: REPORT,
+      last_final_date: "2026-08-20",
+      provisional_dates: [],
+      missing: [{ fund: "IBIT", date: REPORT }],
+      total_aum_usd: "0.00",
+      changes: null,
+      net_flow_usd: null,
+      streak: 0,
+      regime: "mixed",
+      organic_growth_20d: null,
+      top_inflows: [],
+      top_outflows: [],
+      by_asset: byAsset,
+      headline_date: "2026-08-20",
+      report_date_completeness: "partial",
+      report_date_awaiting: ["IBIT"],
+    },
+    assets: [
+      { symbol: "BTC", name: "Bitcoin", decimals: 8 },
+      { symbol: "ETH", name: "Ether", decimals: 18 },
+      { symbol: "SOL", name: "Solana", decimals: 9 },
+    ],
+    funds: FUNDS.map((fund) => ({ ...fund, latest: latest(fund) })),
+    aggregates,
+  };
+  writeFileSync(path.join(dir, "export.json"), JSON.stringify(doc));
+  for (const fund of FUNDS) {
+    const answer = { fund: fund.ticker, rows: rows.get(fund.ticker) };
+    writeFileSync(path.join(dir, `daily/${fund.ticker}.json`), JSON.stringify(answer));
+  }
+  writeFileSync(path.join(dir, "revisions.json"), JSON.stringify({ revisions: REVISIONS }));
+  outDir = mkdtempSync(path.join(tmpdir(), "aumflow-market-site-"));
+  await buildSite({ exportDir: dir, outDir, quiet: true });
+  for (const entry of readdirSync(outDir, { recursive: true }) as string[]) {
+    if (!entry.endsWith("index.html")) continue;
+    const route = `/${entry.slice(0, -"index.html".length)}`;
+    pages.set(route, readFileSync(path.join(outDir, entry), "utf8"));
+  }
+}, 180_000);
+
+describe("three assets side by side", () => {
+  it("has a page for every asset, SOL included, and for every fund", () => {
+    for (const symbol of ["BTC", "ETH", "SOL"]) expect(pages.has(`/assets/${symbol}/`), symbol).toBe(true);
+    expect(text("/assets/SOL/")).toContain("Solana (SOL) funds");
+    for (const fund of FUNDS) expect(pages.has(`/funds/${fund.ticker}/`), fund.ticker).toBe(true);
+  });
+
+  it("shows BTC, ETH, SOL and all funds in one table on the overview, trends and asset pages", () => {
+    for (const route of ["/", "/trends/", "/assets/", "/assets/ETH/"]) {
+      const words = text(route);
+      for (const name of ["Bitcoin", "Ether", "Solana", "All funds"])
+        expect(words, `${route}: ${name}`).toContain(name);
+    }
+    const week = text("/weekly/2026-W34/");
+    expect(week).toContain("By asset");
+    expect(week).toMatch(/Solana \+\$\d/);
+  });
+});
+
+describe("day completeness", () => {
+  it("gives the headline of the last day every fund has reported and says so", () => {
+    const home = text("/");
+    expect(home).toContain("Net flow on 20 Aug 2026, the last day every fund has reported");
+    expect(home).toContain("21 Aug 2026: partial, awaiting IBIT");
+  });
+
+  it("marks a partial day in the flow tables with the funds awaited, never as a plain total", () => {
+    const week = page("/weekly/2026-W34/");
+    expect(week).toMatch(/<span class="tag">partial, awaiting IBIT<\/span>/);
+    expect(text("/assets/BTC/")).toContain("21 Aug 2026: partial, awaiting IBIT");
+  });
+});
+
+describe("metadata nobody has published", () => {
+  it("shows a fund with no name, vehicle or venue as not known, and never prints null", () => {
+    const ethb = text("/funds/ETHB/");
+    expect(ethb).toContain("ETHB (name not published)");
+    expect(ethb).toContain("its vehicle is not known");
+    expect(ethb).toMatch(/Exchange Not known\*/);
+    expect(ethb).toContain("Not known: nothing published was found");
+    const msbt = text("/funds/MSBT/");
+    expect(msbt).toContain("from an issuer not known");
+    expect(text("/funds/BSOL/")).toMatch(/Sponsor fee Not known\*/);
+    expect(ethb).toMatch(/Staking Not known\*/);
+    expect(text("/funds/BSOL/")).toContain("Staking stakes and keeps the rewards");
+    expect(page("/funds/")).toContain('title="not known: nothing published was found"');
+  });
+
+  it("keeps a fund with no issuer off the issuer pages and says so", () => {
+    expect([...pages.keys()].filter((route) => route.startsWith("/issuers/")).sort()).toEqual([
+      "/issuers/",
+      "/issuers/bitwise/",
+      "/issuers/blackrock/",
+    ]);
+    expect(text("/issuers/")).toContain("No issuer is on record for MSBT");
+  });
+
+  it("prints no null, undefined or NaN on any page", () => {
+    for (const [route] of pages) expect(text(route), route).not.toMatch(/\bnull\b(?! in JSON)|undefined|NaN/);
+  });
+});
+
+describe("revision history in words", () => {
+  it("says each restatement as Farside prints it, and never shows a storage key", () => {
+    expect(text("/funds/IBIT/")).toContain(
+      "IBIT, 12 Aug 2026: 0.0 → \u2212\u2060$46.8M, seen 13 Aug 02:30 UTC",
+    );
+    expect(text("/funds/ETHB/")).toContain("ETHB, 11 Aug 2026: 0.0 → withdrawn (–), seen 22 Aug 09:14 UTC");
+    for (const [route, html] of pages) expect(html, route).not.toContain("|farside");
+    expect(existsSync(path.join(outDir, "data/revisions.csv"))).toBe(true);
+    expect(readFileSync(path.join(outDir, "data/revisions.csv"), "utf8")).not.toContain("|farside");
+  });
+});
