@@ -87,6 +87,7 @@ function syntheticLedger(market: Market, index: number, random: () => number): F
     listed_on: listedOn,
     delisted_on: null,
     fee_bps: 15 + (index % 236),
+    staking_policy: null,
   };
   return {
     fund,
