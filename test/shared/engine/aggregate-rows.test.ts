@@ -2,9 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { groupId, groupsOf } from "../../../shared/engine/aggregate.ts";
 import { aggregateRowsByPeriod, awaitingIndex } from "../../../shared/engine/aggregate-rows.ts";
-import { aggregateFundDays } from "../../../shared/engine/aggregate-series.ts";
 import { missingFundDays } from "../../../shared/engine/summary.ts";
 import { fundsArbitrary } from "./fund-day-fixtures.ts";
+import { aggregateFundDays } from "./group-series.ts";
 
 describe("aggregateRowsByPeriod with the awaited funds", () => {
   it("names on each day exactly the group's funds still missing, and counts them", () => {

@@ -8,8 +8,8 @@ import {
   groupId,
   groupsOf,
 } from "../../../shared/engine/aggregate.ts";
-import { aggregateFundDays } from "../../../shared/engine/aggregate-series.ts";
 import { daySpecArbitrary, fundDays, fundsArbitrary, makeFund } from "./fund-day-fixtures.ts";
+import { aggregateFundDays } from "./group-series.ts";
 
 const group = { by: "asset", key: "BTC" } as const;
 

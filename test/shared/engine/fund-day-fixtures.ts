@@ -3,8 +3,8 @@
 import fc from "fast-check";
 import { addDays } from "../../../shared/dates.ts";
 import type { DayState, Fund, Vehicle } from "../../../shared/domain.ts";
-import type { FundDays } from "../../../shared/engine/aggregate-series.ts";
 import type { FundDay } from "../../../shared/engine/types.ts";
+import type { FundDays } from "./group-series.ts";
 
 export function makeFund(ticker: string, fields: Partial<Fund> = {}): Fund {
   return {

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type AggregateDay, emptyAggregateDay } from "../../../shared/engine/aggregate.ts";
-import { type AggregateSeries, aggregateFundDays } from "../../../shared/engine/aggregate-series.ts";
 import { decodeIndicatorState, encodeIndicatorState } from "../../../shared/engine/indicator-state.ts";
 import { computeIndicators, ratio, regimeOf } from "../../../shared/engine/indicators.ts";
 import { fundsArbitrary } from "./fund-day-fixtures.ts";
+import { type AggregateSeries, aggregateFundDays } from "./group-series.ts";
 
 function totalsOf(series: AggregateSeries[]) {
   const total = new Map(series.find((s) => s.by === "total")?.days.map((day) => [day.date, day]));

@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { addDays, isoWeek, isoWeekStart } from "../../../shared/dates.ts";
 import { formatDecimal } from "../../../shared/decimal.ts";
 import { dayCompleteness, emptyAggregateDay } from "../../../shared/engine/aggregate.ts";
-import { aggregateFundDays } from "../../../shared/engine/aggregate-series.ts";
 import { computeIndicators, type IndicatorDay } from "../../../shared/engine/indicators.ts";
 import { periodLabel, type RollupPeriod, rollup, toAggregateRow } from "../../../shared/engine/rollup.ts";
 import { fundsArbitrary } from "./fund-day-fixtures.ts";
+import { aggregateFundDays } from "./group-series.ts";
 
 const PERIODS: RollupPeriod[] = ["week", "month", "ytd"];
 

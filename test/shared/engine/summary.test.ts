@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { addDays, isoWeekStart } from "../../../shared/dates.ts";
 import { formatDecimal } from "../../../shared/decimal.ts";
 import { type AggregateDay, dayCompleteness } from "../../../shared/engine/aggregate.ts";
-import { aggregateFundDays, type FundDays } from "../../../shared/engine/aggregate-series.ts";
 import { computeIndicators } from "../../../shared/engine/indicators.ts";
 import {
   buildSummary,
@@ -14,6 +13,7 @@ import {
 } from "../../../shared/engine/summary.ts";
 import type { AttributionChange } from "../../../shared/export.ts";
 import { type DaySpec, fundDays, fundsArbitrary, makeFund } from "./fund-day-fixtures.ts";
+import { aggregateFundDays, type FundDays } from "./group-series.ts";
 
 function summarise(
   funds: FundDays[],

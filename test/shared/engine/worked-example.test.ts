@@ -4,11 +4,11 @@
 // is a provisional 0.
 import { describe, expect, it } from "vitest";
 import type { AggregateDay } from "../../../shared/engine/aggregate.ts";
-import { aggregateFundDays } from "../../../shared/engine/aggregate-series.ts";
 import { computeIndicators, type IndicatorDay } from "../../../shared/engine/indicators.ts";
 import { rollup } from "../../../shared/engine/rollup.ts";
 import { buildSummary, missingFundDays } from "../../../shared/engine/summary.ts";
 import { type DaySpec, fundDays, makeFund } from "./fund-day-fixtures.ts";
+import { aggregateFundDays } from "./group-series.ts";
 
 const usd = (dollars: number) => BigInt(dollars * 100);
 const hol = (aum: number, market = 0): DaySpec => ({ state: "holiday", aum: usd(aum), market: usd(market) });
