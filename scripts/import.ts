@@ -16,12 +16,23 @@ export function formatTotals(report: ImportReport): string {
     if (inserted + restated + unchanged === 0) continue;
     lines.push(`${kind.padEnd(9)} inserted ${inserted}  restated ${restated}  unchanged ${unchanged}`);
   }
+  if (report.replay) lines.push(...formatReplay(report.replay));
   if (report.settle) {
     const seconds = (report.settle.ms / 1000).toFixed(1);
     lines.push(`recompute settled in ${seconds}s (${report.settle.calls} calls of /v1/admin/settle)`);
   }
   if (report.warnings.length > 0) lines.push(`${report.warnings.length} warning(s), printed above`);
   return lines.join("\n");
+}
+
+function formatReplay(replay: NonNullable<ImportReport["replay"]>): string[] {
+  return [
+    `replay   first capture (observed ${replay.firstObservedAt}): ${replay.firstCells} cells`,
+    `         ${replay.logChanges} logged changes, ${replay.cellChanges} of them on fund cells: ` +
+      `${replay.added} new figures, ${replay.restated} restated, ${replay.withdrawn} withdrawn, ` +
+      `${replay.statusOnly} re-sent for their status, ${replay.dropped} pre-listing cells dropped`,
+    `         in ${replay.batches} batches, each key at most once per batch`,
+  ];
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

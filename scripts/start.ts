@@ -1,13 +1,14 @@
 // `npm start`: the whole product on the embedded defaults. Applies the migrations to the local D1,
 // makes sure .dev.vars holds an ADMIN_TOKEN, starts the API and the site on one `wrangler dev`, loads
-// the demo data through the importer (idempotent: a second start loads nothing twice), builds the site
-// and rebuilds it within seconds whenever data_version moves.
+// the market data (data/market) through the importer, Farside's tables replayed from their revision
+// log (idempotent: a second start loads nothing twice), builds the site and rebuilds it within seconds
+// whenever data_version moves.
 
 import { buildSite } from "./build-site.ts";
-import { formatTotals, runImport } from "./import.ts";
-import { DEMO_FILES } from "./lib/demo.ts";
+import { formatTotals } from "./import.ts";
 import { ensureAdminToken } from "./lib/dev-vars.ts";
 import { applyLocalMigrations, startLocalServer } from "./lib/local-server.ts";
+import { loadMarket, MARKET_DIR } from "./lib/market.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -25,9 +26,11 @@ const stop = async () => {
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
-say("aumflow: loading the demo data (data/demo) through the importer");
-const report = await runImport({ files: DEMO_FILES, api: server.url, token });
+const started = performance.now();
+say(`aumflow: loading the market data (${MARKET_DIR}) through the importer, Farside's revisions replayed`);
+const report = await loadMarket({ api: server.url, token });
 say(formatTotals(report));
+say(`aumflow: market data loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 let builtVersion = -1;
 async function currentVersion(): Promise<number> {

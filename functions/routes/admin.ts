@@ -47,6 +47,9 @@ admin.openapi(rankingRoute, async (c) => {
     .all<{ source: string }>();
   const others = old.results.map((row) => row.source).filter((source) => !sources.includes(source));
   const ranking = [...sources, ...others];
+  // The same ranking again changes nothing: no revision, no data_version, no recompute.
+  const unchanged = JSON.stringify(ranking) === JSON.stringify(old.results.map((row) => row.source));
+  if (unchanged) return c.json({ subject, sources: ranking }, 200);
   await db.batch([
     db.prepare("DELETE FROM source_ranks WHERE subject = ?").bind(subject),
     ...ranking.map((source, index) =>

@@ -6,19 +6,32 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type ImportOptions, MAX_BATCH } from "./run.ts";
 
-export const USAGE = `Usage: npm run import -- <file...> [--api URL] [--token T] [--dry-run] [--batch 5000] [--asset BTC] [--bulk]
+export const USAGE = `Usage: npm run import -- <file...> [--api URL] [--token T] [--dry-run] [--batch 5000]
+                         [--asset BTC] [--bulk] [--replay LOG]
 
-Imports CSV files into the aumflow API: Farside's flow table, or long files of funds, prices,
-flows, holdings or events (the kind is read from the header). Funds are written first, then
-prices, holdings, events and flows, whatever the order of the files.
+Imports CSV files into the aumflow API: Farside's flow tables (printed or captured notation), or long
+files of funds, prices, flows, holdings or events (the kind is read from the header). Funds are
+written first, then prices, holdings, events (Farside's Seed row among them) and flows, whatever the
+order of the files. Farside columns need each fund's listing date: from the funds files given, else
+from GET /v1/funds.
 
   --api URL     API base (default: $AUMFLOW_API or http://localhost:8787)
   --token T     bearer token (default: $AUMFLOW_TOKEN, or ADMIN_TOKEN= in ./.dev.vars)
   --dry-run     validate every batch on the API without storing anything
   --batch N     rows per request, 1 to ${MAX_BATCH} (default 5000)
-  --asset SYM   asset of date,close_usd price files not named like btc-usd-*.csv
+  --asset SYM   asset of date,close_usd price files not named like btc-usd-*.csv; a price file
+                named *-daily-close-<source>.csv (yahoo, coingecko) carries that source
   --bulk        a large load with an admin token: funds in batches, the recompute deferred
-                and settled once at the end in chunks (see README, Scale)`;
+                and settled once at the end in chunks (see README, Scale)
+  --replay LOG  with an admin token: replay Farside's revision log (farside-revision-log.csv) over
+                the Farside tables given (the last capture), as the public saw them: the first
+                capture, then every change at the time it was observed (observed_at); implies --bulk
+  --first-capture TIME  when the replay's first capture was public (ISO timestamp; default:
+                the log's earliest change)
+
+Example: npm run import -- --replay data/market/farside-revision-log.csv \\
+           data/market/farside-btc-etf-flows.csv data/market/farside-eth-etf-flows.csv \\
+           data/market/farside-sol-etf-flows.csv`;
 
 export type CliCommand = { help: true } | ({ help: false } & ImportOptions);
 
@@ -49,6 +62,10 @@ export function parseImportArgs(
       "no token: pass --token, set AUMFLOW_TOKEN, or run where .dev.vars has ADMIN_TOKEN=",
     );
   }
+  const firstCapture = values["first-capture"];
+  if (firstCapture !== undefined && Number.isNaN(Date.parse(firstCapture))) {
+    throw new UsageError(`--first-capture must be an ISO timestamp such as 2025-11-16T02:09:04Z`);
+  }
   return {
     help: false,
     files: positionals,
@@ -58,6 +75,8 @@ export function parseImportArgs(
     batchSize,
     ...(values.asset && { asset: values.asset.toUpperCase() }),
     ...(values.bulk && { bulk: true }),
+    ...(values.replay && { replay: values.replay }),
+    ...(firstCapture && { firstCapture }),
   };
 }
 
@@ -72,6 +91,8 @@ function parseCliArgs(argv: readonly string[]) {
       batch: { type: "string" },
       asset: { type: "string" },
       bulk: { type: "boolean" },
+      replay: { type: "string" },
+      "first-capture": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

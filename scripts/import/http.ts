@@ -2,10 +2,11 @@
 // Idempotency-Key, so a retry after a lost response can never store a batch twice.
 
 export interface WriteRequest {
-  method: "POST" | "PUT";
+  method: "POST" | "PUT" | "GET";
   url: string;
   token: string;
-  body: string;
+  /** Absent for a read. */
+  body?: string;
   /** Absent for dry runs, which store nothing and so have nothing to deduplicate. */
   idempotencyKey?: string;
 }
@@ -49,7 +50,10 @@ export interface Answer {
   replayed: boolean;
 }
 
-/** Sends the request; returns the parsed JSON body of the first 2xx answer. */
+/**
+ * Sends the request; returns the parsed JSON body of the first 2xx answer. Reads go through here too:
+ * a read answers 503 with Retry-After while a deferred recompute is still being settled.
+ */
 export async function sendWithRetry(request: WriteRequest, options: RetryOptions): Promise<Answer> {
   const maxTries = options.maxTries ?? 6;
   for (let attempt = 1; ; attempt++) {
@@ -60,10 +64,10 @@ export async function sendWithRetry(request: WriteRequest, options: RetryOptions
         method: request.method,
         headers: {
           authorization: `Bearer ${request.token}`,
-          "content-type": "application/json",
+          ...(request.body !== undefined && { "content-type": "application/json" }),
           ...(request.idempotencyKey && { "idempotency-key": request.idempotencyKey }),
         },
-        body: request.body,
+        ...(request.body !== undefined && { body: request.body }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
       });
       const text = await response.text();

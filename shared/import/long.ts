@@ -1,28 +1,36 @@
-// "Long" CSV files, one fact per row, read by header name so column order never matters:
-// funds, prices, flows, holdings and events as the write endpoints take them (API.md).
+// "Long" CSV files, one fact per row, read by header name so column order never matters: funds,
+// prices, flows, holdings and events as the write endpoints take them (shared/schemas.ts).
 
-import { isIsoDate } from "../dates.ts";
-import { formatDecimal, PRICE_SCALE, parseDecimal, rescale, USD_SCALE } from "../decimal.ts";
-import { FLOW_STATUSES, type FlowStatus, VEHICLES, type Vehicle } from "../domain.ts";
+import { STAKING_POLICIES, type StakingPolicy, VEHICLES, type Vehicle } from "../domain.ts";
+import { Cells } from "./cells.ts";
 import { parseCsv } from "./csv.ts";
-import { parseFarside } from "./farside.ts";
-import type { ImportKind, ParsedFile } from "./types.ts";
+import { readEvent } from "./events.ts";
+import { farsideImport } from "./farside-flows.ts";
+import { type FarsideTable, readFarsideTable } from "./farside-table.ts";
+import type { ListingDates } from "./reference.ts";
+import type { FlowInput, FundInput, ImportKind, ParsedFile, PriceInput } from "./types.ts";
 
-const FREE_TEXT_COLUMNS = ["note", "source"];
+const FREE_TEXT_COLUMNS = ["note", "source", "notes"];
 
 export interface ReadOptions {
   /** The asset of a `date,close_usd` price file, when its name does not say (`btc-usd-…`). */
   asset?: string;
+  /** Listing dates, for a Farside table (see farsideImport). */
+  listedOn?: ListingDates;
 }
+
+/** A file read, except that a Farside table waits for the listing dates its flows depend on. */
+export type ReadFile = ParsedFile | { kind: "farside"; table: FarsideTable; warnings: string[] };
 
 /** Which kind of file a header belongs to; throws when it matches none. */
 export function detectKind(header: readonly string[], fileName: string): ImportKind {
   const has = (...names: string[]) => names.every((name) => header.includes(name));
   if (header[0] === "Date" && header.at(-1) === "Total") return "farside";
-  if (has("ticker", "fee_bps")) return "funds";
+  if (has("ticker", "listed_on")) return "funds";
   if (has("date", "close_usd")) return "prices";
+  // Before flows and holdings: an event row has a fund and a date, and may have units.
+  if (has("type", "date") && (has("fund") || has("from_fund"))) return "events";
   if (has("fund", "date", "net_flow_usd")) return "flows";
-  if (has("type", "from_fund", "to_fund")) return "events";
   if (has("fund", "date", "units")) return "holdings";
   throw new Error(
     `${fileName}: cannot tell what the file holds from its header (${header.join(",")}); expected ` +
@@ -30,14 +38,18 @@ export function detectKind(header: readonly string[], fileName: string): ImportK
   );
 }
 
-/** Reads one file of any supported kind; Farside's table comes back as flows. */
+/** Reads one file of any supported kind; Farside's table comes back as flows and seeds. */
 export function readImportFile(text: string, fileName: string, options: ReadOptions = {}): ParsedFile {
+  const read = readImportSource(text, fileName, options);
+  if (read.kind !== "farside") return read;
+  const { flows, seeds, warnings } = farsideImport(read.table, options.listedOn);
+  return { kind: "flows", rows: flows, warnings, ...(seeds.length > 0 && { seeds }) };
+}
+
+export function readImportSource(text: string, fileName: string, options: ReadOptions = {}): ReadFile {
   const table = parseCsv(text, { freeTextLast: FREE_TEXT_COLUMNS });
   const kind = detectKind(table.header, fileName);
-  if (kind === "farside") {
-    const { flows, warnings } = parseFarside(text);
-    return { kind: "flows", rows: flows, warnings };
-  }
+  if (kind === "farside") return { kind, table: readFarsideTable(table, fileName), warnings: [] };
   // One column index for the file and no closure per row: a bulk file has millions of rows.
   const columns = new Map(table.header.map((name, index) => [name, index]));
   const rows = table.rows.map((cells, index) => new Cells(columns, cells, fileName, table.lines[index] ?? 0));
@@ -49,7 +61,8 @@ export function readImportFile(text: string, fileName: string, options: ReadOpti
       return { kind, warnings, rows: rows.map(readFund) };
     case "prices": {
       const fileAsset = options.asset ?? assetFromFileName(fileName);
-      return { kind, warnings, rows: rows.map((cell) => readPrice(cell, fileAsset)) };
+      const fileSource = sourceFromFileName(fileName);
+      return { kind, warnings, rows: rows.map((cell) => readPrice(cell, fileAsset, fileSource)) };
     }
     case "flows":
       return { kind, warnings, rows: rows.map(readFlow) };
@@ -62,41 +75,55 @@ export function readImportFile(text: string, fileName: string, options: ReadOpti
 
 /** `btc-usd-daily-close.csv` → "BTC". */
 export function assetFromFileName(fileName: string): string | undefined {
-  const base = fileName.split(/[\\/]/).at(-1) ?? "";
-  return /^([a-z0-9]+)-usd(?:[-_.]|$)/i.exec(base)?.[1]?.toUpperCase();
+  return /^([a-z0-9]+)-usd(?:[-_.]|$)/i.exec(baseName(fileName))?.[1]?.toUpperCase();
 }
 
-function readFund(cell: Cells) {
-  const vehicle = cell.required("vehicle");
-  if (!VEHICLES.includes(vehicle as Vehicle)) cell.fail("vehicle", `must be one of ${VEHICLES.join(", ")}`);
-  const feeText = cell.required("fee_bps");
-  if (!/^\d+(\.\d+)?$/.test(feeText)) cell.fail("fee_bps", "must be a non-negative number of basis points");
-  const delisted = cell.optional("delisted_on");
+/** `btc-usd-daily-close-yahoo.csv` → "yahoo"; none for `btc-usd-daily-close.csv`. */
+export function sourceFromFileName(fileName: string): string | undefined {
+  return /-daily-close-([a-z0-9]+)\.[a-z]+$/i.exec(baseName(fileName))?.[1]?.toLowerCase();
+}
+
+function baseName(fileName: string): string {
+  return fileName.split(/[\\/]/).at(-1) ?? "";
+}
+
+// Columns such as seed_usd_m and notes (provenance) are the file's own and are not sent.
+function readFund(cell: Cells): FundInput {
+  const vehicle = cell.nullable("vehicle");
+  if (vehicle !== null && !VEHICLES.includes(vehicle as Vehicle)) {
+    cell.fail("vehicle", `must be one of ${VEHICLES.join(", ")}, or empty when not known`);
+  }
+  const fee = cell.optional("fee_bps") === undefined ? null : cell.basisPoints("fee_bps");
+  const staking = cell.nullable("staking_policy");
+  if (staking !== null && !STAKING_POLICIES.includes(staking as StakingPolicy)) {
+    cell.fail("staking_policy", `must be one of ${STAKING_POLICIES.join(", ")}, or empty when not known`);
+  }
   return {
     ticker: cell.required("ticker"),
-    name: cell.required("name"),
-    issuer: cell.required("issuer"),
+    name: cell.nullable("name"),
+    issuer: cell.nullable("issuer"),
     asset: cell.required("asset"),
-    vehicle: vehicle as Vehicle,
+    vehicle: vehicle as Vehicle | null,
     country: cell.required("country"),
-    exchange: cell.required("exchange"),
+    exchange: cell.nullable("exchange"),
     listed_on: cell.date("listed_on"),
-    fee_bps: Number(feeText),
-    ...(delisted && { delisted_on: cell.date("delisted_on") }),
+    fee_bps: fee,
+    // Without the column the API's default (not known) stands.
+    ...(cell.columns.has("staking_policy") && { staking_policy: staking as StakingPolicy | null }),
   };
 }
 
-function readPrice(cell: Cells, fileAsset: string | undefined) {
+function readPrice(cell: Cells, fileAsset: string | undefined, fileSource: string | undefined): PriceInput {
   const asset = cell.optional("asset") ?? fileAsset;
   if (!asset)
     throw new Error(`${cell.where("asset")}: no asset column, --asset option or btc-usd-… file name`);
-  const source = cell.optional("source");
+  const source = cell.optional("source") ?? fileSource;
   return { asset, date: cell.date("date"), close_usd: cell.price("close_usd"), ...(source && { source }) };
 }
 
-function readFlow(cell: Cells) {
+function readFlow(cell: Cells): FlowInput {
   const status = cell.optional("status") ?? "final";
-  if (!FLOW_STATUSES.includes(status as FlowStatus)) cell.fail("status", "must be final or provisional");
+  if (status !== "final" && status !== "provisional") cell.fail("status", "must be final or provisional");
   const units = cell.optional("units");
   if (units !== undefined) cell.quantity("units", true);
   const source = cell.optional("source");
@@ -104,7 +131,7 @@ function readFlow(cell: Cells) {
     fund: cell.required("fund"),
     date: cell.date("date"),
     net_flow_usd: cell.usd("net_flow_usd"),
-    status: status as FlowStatus,
+    status,
     ...(source && { source }),
     ...(units && { units }),
   };
@@ -114,92 +141,4 @@ function readHolding(cell: Cells) {
   const source = cell.optional("source");
   const units = cell.quantity("units", false);
   return { fund: cell.required("fund"), date: cell.date("date"), units, ...(source && { source }) };
-}
-
-function readEvent(cell: Cells) {
-  const note = cell.optional("note");
-  return {
-    type: cell.required("type"),
-    date: cell.date("date"),
-    from_fund: cell.required("from_fund"),
-    to_fund: cell.required("to_fund"),
-    units: cell.quantity("units", false),
-    ...(note && { note }),
-  };
-}
-
-/** One row's cells by column name, with checks that name the file, line and column on failure. */
-class Cells {
-  readonly columns: ReadonlyMap<string, number>;
-  readonly cells: readonly string[];
-  readonly fileName: string;
-  readonly line: number;
-
-  constructor(
-    columns: ReadonlyMap<string, number>,
-    cells: readonly string[],
-    fileName: string,
-    line: number,
-  ) {
-    this.columns = columns;
-    this.cells = cells;
-    this.fileName = fileName;
-    this.line = line;
-  }
-
-  where(column: string): string {
-    return `${this.fileName} line ${this.line}, column ${column}`;
-  }
-
-  fail(column: string, problem: string): never {
-    const value = this.optional(column) ?? "";
-    throw new Error(`${this.where(column)}: "${value}" ${problem}`);
-  }
-
-  optional(column: string): string | undefined {
-    const index = this.columns.get(column);
-    const value = index === undefined ? "" : (this.cells[index] ?? "").trim();
-    return value === "" ? undefined : value;
-  }
-
-  required(column: string): string {
-    const value = this.optional(column);
-    if (value === undefined) throw new Error(`${this.where(column)}: a value is required`);
-    return value;
-  }
-
-  date(column: string): string {
-    const value = this.required(column);
-    return isIsoDate(value) ? value : this.fail(column, "is not a date written YYYY-MM-DD");
-  }
-
-  /** USD to the cent, in canonical form ("-95.1" → "-95.10"). */
-  usd(column: string): string {
-    const value = parseDecimal(this.required(column), USD_SCALE);
-    return typeof value === "bigint"
-      ? formatDecimal(value, USD_SCALE)
-      : this.fail(column, `is ${value} in USD`);
-  }
-
-  /** Coin units stay as written: their precision depends on the asset, which the API checks. */
-  quantity(column: string, signed: boolean): string {
-    const value = this.required(column);
-    const pattern = signed ? /^-?\d+(\.\d+)?$/ : /^\d+(\.\d+)?$/;
-    return pattern.test(value)
-      ? value
-      : this.fail(column, `is not a ${signed ? "" : "non-negative "}decimal`);
-  }
-
-  /**
-   * A close in USD rounded half to even to the API's 8 decimal places. The demo files keep
-   * Yahoo's float digits (457.3340148925781); rounding is done on the decimal text with bigints,
-   * never through a float, so the stored price is exactly the source's digits rounded once.
-   */
-  price(column: string): string {
-    const match = /^(\d+)(?:\.(\d+))?$/.exec(this.required(column));
-    if (!match) return this.fail(column, "is not a positive decimal price");
-    const fraction = match[2] ?? "";
-    const rounded = rescale(BigInt((match[1] ?? "") + fraction), fraction.length, PRICE_SCALE);
-    return rounded > 0n ? formatDecimal(rounded, PRICE_SCALE) : this.fail(column, "rounds to zero");
-  }
 }

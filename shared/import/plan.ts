@@ -1,6 +1,7 @@
 // Which requests an import makes, in which order: funds first (one PUT each, or batches of
 // POST /v1/funds for a bulk load), then prices, holdings, events and flows in batches, because each
-// kind refers to the ones before it.
+// kind refers to the ones before it. Farside's seeds are events: they go before any flow, and so do
+// ticker changes, after which a flow may still name a fund by its former ticker.
 import type { ParsedFile } from "./types.ts";
 
 export type WriteKind = ParsedFile["kind"];
@@ -17,6 +18,8 @@ export interface ImportStep {
   body: string;
   /** Index in the file's rows of this batch's first row, to locate a rejected row. */
   offset: number;
+  /** Batches packed in advance must land one after another, in order (a replayed history). */
+  ordered?: boolean;
 }
 
 export function planImport(
@@ -25,10 +28,14 @@ export function planImport(
   query = "",
   options: { fundsInBatches?: boolean } = {},
 ): ImportStep[] {
+  const fundsInBatches = options.fundsInBatches ?? false;
   return WRITE_ORDER.flatMap((kind) =>
-    files
-      .filter(({ data }) => data.kind === kind)
-      .flatMap(({ file, data }) => planFile(file, data, batchSize, query, options.fundsInBatches ?? false)),
+    files.flatMap(({ file, data }) => {
+      if (kind === "events" && data.kind === "flows" && data.seeds) {
+        return batchesOf(file, "events", data.seeds, batchSize, query);
+      }
+      return data.kind === kind ? planFile(file, data, batchSize, query, fundsInBatches) : [];
+    }),
   );
 }
 
@@ -54,19 +61,38 @@ function planFile(
       };
     });
   }
-  const steps: ImportStep[] = [];
-  for (let offset = 0; offset < data.rows.length; offset += batchSize) {
-    const rows = data.rows.slice(offset, offset + batchSize);
-    const body = JSON.stringify({ [data.kind]: rows });
-    steps.push({
-      file,
-      kind: data.kind,
-      method: "POST",
-      path: `/v1/${data.kind}${query}`,
-      rows,
-      body,
-      offset,
+  if (data.kind === "flows" && data.batches) {
+    let offset = 0;
+    return data.batches.map((rows) => {
+      const step = batchStep(file, "flows", rows, offset, query);
+      offset += rows.length;
+      return { ...step, ordered: true };
     });
   }
+  return batchesOf(file, data.kind, data.rows, batchSize, query);
+}
+
+function batchesOf(
+  file: string,
+  kind: WriteKind,
+  rows: readonly unknown[],
+  batchSize: number,
+  query: string,
+): ImportStep[] {
+  const steps: ImportStep[] = [];
+  for (let offset = 0; offset < rows.length; offset += batchSize) {
+    steps.push(batchStep(file, kind, rows.slice(offset, offset + batchSize), offset, query));
+  }
   return steps;
+}
+
+function batchStep(
+  file: string,
+  kind: WriteKind,
+  rows: unknown[],
+  offset: number,
+  query: string,
+): ImportStep {
+  const body = JSON.stringify({ [kind]: rows });
+  return { file, kind, method: "POST", path: `/v1/${kind}${query}`, rows, body, offset };
 }

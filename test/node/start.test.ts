@@ -1,31 +1,33 @@
-// The local product on the embedded defaults: migrations, wrangler dev, the demo data through the
-// importer, and a second import that changes nothing.
+// The local product as `npm start` runs it: migrations, wrangler dev, the market record through the
+// importer with Farside's revisions replayed, and a second load that changes nothing.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runImport } from "../../scripts/import.ts";
-import { DEMO_FILES } from "../../scripts/lib/demo.ts";
+import { loadMarket } from "../../scripts/lib/market.ts";
 import { startProduct, TEST_ADMIN_TOKEN } from "./local-product.ts";
 
 let product: Awaited<ReturnType<typeof startProduct>>;
 
 beforeAll(async () => {
-  product = await startProduct();
-}, 240_000);
+  product = await startProduct({ data: "market" });
+}, 300_000);
 
 afterAll(async () => {
   await product?.stop();
 });
 
-it("serves the demo data and loads nothing twice", async () => {
-  const health = (await (await fetch(`${product.url}/v1/health`)).json()) as { data_version: number };
-  const summary = (await (await fetch(`${product.url}/v1/summary`)).json()) as { report_date: string };
-  expect(summary.report_date).toBe("2024-11-01");
-  const again = await runImport({
-    files: DEMO_FILES,
+const get = async <T>(path: string): Promise<T> => (await (await fetch(`${product.url}${path}`)).json()) as T;
+
+it("serves the market data and loads nothing twice", async () => {
+  const health = await get<{ data_version: number }>("/v1/health");
+  const summary = await get<{ report_date: string; headline_date: string }>("/v1/summary");
+  expect(summary.report_date).toBe("2026-08-21");
+  const funds = await get<{ funds: { ticker: string }[] }>("/v1/funds");
+  expect(funds.funds).toHaveLength(28);
+  const again = await loadMarket({
     api: product.url,
     token: TEST_ADMIN_TOKEN,
     stderr: { write: () => true },
   });
   for (const totals of Object.values(again.totals)) expect(totals.inserted + totals.restated).toBe(0);
-  const after = (await (await fetch(`${product.url}/v1/health`)).json()) as { data_version: number };
+  const after = await get<{ data_version: number }>("/v1/health");
   expect(after.data_version).toBe(health.data_version);
-}, 240_000);
+}, 300_000);

@@ -4,7 +4,16 @@ import events from "../../../data/demo/events.csv?raw";
 import farside from "../../../data/demo/farside-btc-etf-flows.csv?raw";
 import funds from "../../../data/demo/funds.csv?raw";
 import holdings from "../../../data/demo/holdings.csv?raw";
-import { assetFromFileName, detectKind, readImportFile } from "../../../shared/import/long.ts";
+import coingecko from "../../../data/market/btc-usd-daily-close-coingecko.csv?raw";
+import yahoo from "../../../data/market/btc-usd-daily-close-yahoo.csv?raw";
+import marketEvents from "../../../data/market/events.csv?raw";
+import marketFunds from "../../../data/market/funds.csv?raw";
+import {
+  assetFromFileName,
+  detectKind,
+  readImportFile,
+  sourceFromFileName,
+} from "../../../shared/import/long.ts";
 
 describe("detectKind", () => {
   it("knows every kind by its header", () => {
@@ -15,6 +24,7 @@ describe("detectKind", () => {
     expect(detectKind(["fund", "date", "net_flow_usd", "units"], "f.csv")).toBe("flows");
     expect(detectKind(["fund", "date", "units", "source"], "h.csv")).toBe("holdings");
     expect(detectKind(["type", "date", "from_fund", "to_fund", "units"], "e.csv")).toBe("events");
+    expect(detectKind(marketEvents.split(/\r?\n/)[0]?.split(",") ?? [], "events.csv")).toBe("events");
     expect(() => detectKind(["a", "b"], "mystery.csv")).toThrow(/mystery\.csv/);
   });
 });
@@ -75,5 +85,98 @@ describe("readImportFile on the demo files", () => {
     expect(bad("IBIT,2024-13-01,1,")).toThrow(/column date/);
     expect(bad("IBIT,2024-01-11,1,maybe")).toThrow(/column status/);
     expect(bad(",2024-01-11,1,")).toThrow(/column fund: a value is required/);
+  });
+});
+
+describe("readImportFile on the market files", () => {
+  it("reads funds whose unknown metadata is null, and sends none of the provenance columns", () => {
+    const file = readImportFile(marketFunds, "data/market/funds.csv");
+    expect(file.rows).toHaveLength(28);
+    expect(file.rows.find((row) => "ticker" in row && row.ticker === "MSBT")).toEqual({
+      ticker: "MSBT",
+      name: null,
+      issuer: null,
+      asset: "BTC",
+      vehicle: "spot_etf",
+      country: "US",
+      exchange: null,
+      listed_on: "2026-04-08",
+      fee_bps: 14,
+    });
+    expect(file.rows.find((row) => "ticker" in row && row.ticker === "ETHB")).toMatchObject({
+      vehicle: null,
+      fee_bps: 25,
+    });
+    expect(
+      file.rows.every((row) => !("seed_usd_m" in row) && !("notes" in row) && !("delisted_on" in row)),
+    ).toBe(true);
+  });
+
+  it("reads a staking_policy column when a funds file has one, empty meaning not known", () => {
+    const header = "ticker,name,issuer,asset,vehicle,country,exchange,listed_on,fee_bps,staking_policy\n";
+    const file = readImportFile(
+      `${header}BSOL,,,SOL,,US,,2025-10-28,,retained\nGSOL,,,SOL,,US,,2025-10-29,35,\n`,
+      "f.csv",
+    );
+    expect(file.rows).toMatchObject([
+      { staking_policy: "retained", fee_bps: null },
+      { staking_policy: null, fee_bps: 35 },
+    ]);
+    expect(() => readImportFile(`${header}BSOL,,,SOL,,US,,2025-10-28,,kept\n`, "f.csv")).toThrow(
+      /staking_policy/,
+    );
+    expect(() => readImportFile(`${header}BSOL,,,SOL,,US,,2025-10-28,2.5,\n`, "f.csv")).toThrow(
+      /whole number/,
+    );
+  });
+
+  it("reads every kind of corporate action in the market's layout", () => {
+    const file = readImportFile(marketEvents, "data/market/events.csv");
+    if (file.kind !== "events") throw new Error(`read as ${file.kind}`);
+    expect(file.rows.map((row) => row.type)).toEqual([
+      "transfer",
+      "transfer",
+      "ticker_change",
+      "fee_change",
+      "distribution",
+    ]);
+    expect(file.rows[0]).toMatchObject({ from_fund: "ETHE", to_fund: "ETH", units: "292262.98913350" });
+    expect(file.rows[0]).not.toHaveProperty("fund");
+    expect(file.rows[2]).toMatchObject({ fund: "CETH", date: "2025-08-28", new_ticker: "TETH" });
+    expect(file.rows[3]).toMatchObject({ fund: "GSOL", date: "2025-10-29", fee_bps: 35 });
+    expect(file.rows[4]).toMatchObject({ fund: "ETHE", ex_date: "2026-01-06", usd: "9390000.00" });
+    expect(file.rows[4]).not.toHaveProperty("date");
+    expect(file.rows.every((row) => row.source !== undefined)).toBe(true);
+  });
+
+  it("refuses an action with a value it does not use, or of an unknown type", () => {
+    const header = "type,date,fund,to_fund,new_ticker,units,fee_bps,usd,note,source\n";
+    const read = (row: string) => () => readImportFile(`${header}${row}\n`, "e.csv");
+    expect(read("delisting,2026-01-02,IBIT,,,,,5,,")).toThrow(/column usd: "5" is not used by a delisting/);
+    expect(read("merger,2026-01-02,IBIT,,,,,,,")).toThrow(/column type: "merger" must be one of/);
+    expect(read("distribution,2026-01-02,ETHE,,,,,,,")).toThrow(/fill exactly one/);
+    expect(read("staking_reward,2026-01-02,ETHE,,,1.5,,,,")()).toMatchObject({
+      rows: [{ type: "staking_reward", fund: "ETHE", date: "2026-01-02", units: "1.5" }],
+    });
+  });
+
+  it("takes a price file's source from its name, unless a source column says otherwise", () => {
+    const fromYahoo = readImportFile(yahoo, "data/market/btc-usd-daily-close-yahoo.csv");
+    expect(fromYahoo.rows[0]).toEqual({
+      asset: "BTC",
+      date: "2014-09-17",
+      close_usd: "457.33401489",
+      source: "yahoo",
+    });
+    const fromCoingecko = readImportFile(coingecko, "data/market/btc-usd-daily-close-coingecko.csv");
+    expect(fromCoingecko.rows[0]).toMatchObject({ date: "2026-06-24", source: "coingecko" });
+    expect(sourceFromFileName("btc-usd-daily-close.csv")).toBeUndefined();
+    const column = "date,close_usd,source\n2026-01-01,1.5,coinbase\n";
+    expect(readImportFile(column, "sol-usd-daily-close-yahoo.csv").rows[0]).toEqual({
+      asset: "SOL",
+      date: "2026-01-01",
+      close_usd: "1.50000000",
+      source: "coinbase",
+    });
   });
 });
