@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./auth.ts";
 import { readDataVersion, readFreshness } from "./db/meta.ts";
 import { renderDocs } from "./docs.ts";
+import { agents } from "./mcp/http.ts";
 import { invalid, Problem, pointer, problemResponse } from "./problem.ts";
 import { awaitOtherRead, cachedRead, doneComputing, readKey, rememberRead } from "./read-cache.ts";
 import { settleDerived } from "./recompute/settle.ts";
@@ -121,7 +122,7 @@ const openApiConfig = {
     title: "aumflow",
     version: "1",
     description:
-      "Assets under management of crypto investment funds: daily flows, prices, holdings and the exact split of every AUM change into flows and market moves.",
+      "Assets under management of crypto investment funds: daily flows, prices, holdings and the exact split of every AUM change into flows and market moves. For agents: /llms.txt describes the data, and /mcp serves it to MCP clients as read-only tools.",
   },
   servers: [{ url: "/v1" }],
 };
@@ -149,4 +150,5 @@ api.onError((error, c) => {
 
 export const app = new OpenAPIHono<AppEnv>();
 app.route("/v1", api);
+app.route("/", agents);
 app.notFound((c) => problemResponse(c, new Problem(404, `No such resource: ${c.req.path}.`)));

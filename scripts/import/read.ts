@@ -1,97 +1,17 @@
-// Reading an import: every file parsed and checked before anything is sent. Farside tables wait for
-// the funds' listing dates (the import's funds files first, then the API), and with a revision log
-// they become its replay instead of a plain import of the last capture.
-
+// The command line's side of reading an import: the files' texts from disk, then shared/import/read.ts.
 import { readFileSync } from "node:fs";
-import { farsideImport } from "../../shared/import/farside-flows.ts";
-import type { FarsideTable } from "../../shared/import/farside-table.ts";
-import { type ReadFile, readImportSource } from "../../shared/import/long.ts";
-import { replayFile } from "../../shared/import/pack.ts";
-import {
-  type ListedFund,
-  listingDates,
-  requireKnownFunds,
-  type TickerChange,
-  unknownFunds,
-} from "../../shared/import/reference.ts";
-import { type ReplaySummary, replayRevisionLog } from "../../shared/import/replay.ts";
-import { parseRevisionLog } from "../../shared/import/revision-log.ts";
-import type { ParsedFile } from "../../shared/import/types.ts";
+import { type ReadImport, type ReadOptions, readImport } from "../../shared/import/read.ts";
 
-export interface ReadImport {
-  files: { file: string; data: ParsedFile }[];
-  warnings: string[];
-  replay?: ReplaySummary & { batches: number };
-}
+export type { ReadImport } from "../../shared/import/read.ts";
 
-export interface ReadOptions {
+export type ReadFileOptions = Omit<ReadOptions, "files" | "replay"> & {
   files: readonly string[];
-  asset?: string;
-  /** Path of Farside's revision log: replay it over the Farside tables among the files. */
+  /** Path of Farside's revision log. */
   replay?: string;
-  /** When the first capture of the replay was public (default: the log's earliest change). */
-  firstCapture?: string;
-  batchSize: number;
-  /** Listing dates of funds the files do not name (from the API). */
-  lookUp: (tickers: readonly string[]) => Promise<ListedFund[]>;
-  note: (line: string) => void;
-}
+};
 
-export async function readImport(options: ReadOptions): Promise<ReadImport> {
-  const read = options.files.map((file) => ({
-    file,
-    data: readImportSource(readFileSync(file, "utf8"), file, options.asset ? { asset: options.asset } : {}),
-  }));
-  const tables = read.flatMap(({ data }) => (data.kind === "farside" ? [data.table] : []));
-  const plain = read.filter(
-    (entry): entry is { file: string; data: ParsedFile } => entry.data.kind !== "farside",
-  );
-  if (options.replay && tables.length === 0) {
-    throw new Error("--replay needs the Farside tables it revises among the files (the last capture)");
-  }
-  if (tables.length === 0) return { files: plain, warnings: plain.flatMap(({ data }) => data.warnings) };
-
-  const listedOn = await listingDatesFor(read, tables, options);
-  const farside: { file: string; data: ParsedFile }[] = [];
-  let replay: ReadImport["replay"];
-  if (options.replay) {
-    const log = parseRevisionLog(readFileSync(options.replay, "utf8"), options.replay);
-    options.note(`replaying ${options.replay}: ${log.length} changes over ${tables.length} tables`);
-    const first = options.firstCapture
-      ? { firstObservedAt: new Date(options.firstCapture).toISOString() }
-      : {};
-    const replayed = replayRevisionLog(tables, log, listedOn, first);
-    const data = replayFile(replayed, options.batchSize);
-    farside.push({ file: options.replay, data });
-    replay = { ...replayed.summary, batches: data.batches?.length ?? 0 };
-  } else {
-    for (const table of tables) {
-      const { flows, seeds, warnings } = farsideImport(table, listedOn);
-      farside.push({ file: table.file, data: { kind: "flows", rows: flows, warnings, seeds } });
-    }
-  }
-  const files = [...plain, ...farside];
-  return { files, warnings: files.flatMap(({ data }) => data.warnings), ...(replay && { replay }) };
-}
-
-/** The import's own funds win: they are written before any flow. */
-async function listingDatesFor(
-  read: readonly { file: string; data: ReadFile }[],
-  tables: readonly FarsideTable[],
-  options: ReadOptions,
-): Promise<Map<string, string>> {
-  const fileFunds = read.flatMap(({ data }) => (data.kind === "funds" ? data.rows : []));
-  const changes = read.flatMap(({ data }) =>
-    data.kind === "events"
-      ? data.rows.flatMap((event): TickerChange[] => (event.type === "ticker_change" ? [event] : []))
-      : [],
-  );
-  let listedOn = listingDates([], fileFunds, changes);
-  const unknown = unknownFunds(tables, listedOn);
-  if (unknown.length > 0) {
-    options.note(`asking the API for the listing dates of ${unknown.join(", ")}`);
-    listedOn = listingDates(await options.lookUp(unknown), fileFunds, changes);
-  }
-  requireKnownFunds(tables, listedOn);
-  return listedOn;
+export async function readImportFiles(options: ReadFileOptions): Promise<ReadImport> {
+  const text = (file: string) => ({ file, text: readFileSync(file, "utf8") });
+  const { replay, files, ...rest } = options;
+  return readImport({ ...rest, files: files.map(text), ...(replay && { replay: text(replay) }) });
 }

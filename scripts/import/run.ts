@@ -7,7 +7,7 @@ import type { ReplaySummary } from "../../shared/import/replay.ts";
 import type { ParsedFile } from "../../shared/import/types.ts";
 import { lookUpListings } from "./funds-lookup.ts";
 import { createProgress, type OutputStream } from "./progress.ts";
-import { readImport } from "./read.ts";
+import { readImportFiles } from "./read.ts";
 import { type KindTotals, sendSteps, settleAll } from "./send.ts";
 
 export { MAX_BATCH, WRITE_ORDER, type WriteKind } from "../../shared/import/plan.ts";
@@ -70,7 +70,7 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
   };
   // Everything is parsed before anything is sent: a typo in the last file must not leave the
   // first files half imported.
-  const read = await readImport({
+  const read = await readImportFiles({
     files: options.files,
     ...(options.asset && { asset: options.asset }),
     ...(options.replay && { replay: options.replay }),
