@@ -37,6 +37,17 @@ export interface FundDayRow {
 
 /** GET /v1/funds: metadata with the latest figures (null before the fund has any). */
 export interface FundSummary extends Fund {
+  /**
+   * Tickers the fund traded under before a ticker change (the new one took effect on `changed_on`),
+   * oldest first; every read and write accepts them.
+   */
+  former_tickers: { ticker: string; changed_on: string }[];
+  /** The fee in force from each date on (fee_change events), after the fee at listing. */
+  fee_history: {
+    date: string;
+    fee_bps: number;
+    waiver: { fee_bps: number; until: string | null; up_to_usd: string | null } | null;
+  }[];
   latest: {
     date: string;
     state: DayState;

@@ -292,3 +292,35 @@ describe("fund mechanics since 2025", () => {
     expect(week.body.rows[0]).toMatchObject({ income_effect_usd: "200.00" });
   });
 });
+
+describe("fee schedules through the API", () => {
+  it("accrues the fee in force on each side of a change, and inside a waiver's threshold", async () => {
+    const fund = freshTicker("W");
+    await putFund(fund, { listed_on: "2025-11-13", fee_bps: 730 });
+    await prices();
+    const mark = { fund, date: "2025-11-13", units: "1000" };
+    expect((await json("/v1/holdings", { body: { holdings: [mark] } })).status).toBe(200);
+    // 730 bps (0.02% a day) until 15 Nov; from 16 Nov 365 bps, waived to 0 on the first $10M (200 BTC at 50,000).
+    const change = {
+      type: "fee_change",
+      fund,
+      date: "2025-11-16",
+      fee_bps: 365,
+      waiver: { fee_bps: 0, up_to_usd: "10000000" },
+    };
+    expect((await json("/v1/events", { body: { events: [change] } })).status).toBe(200);
+    const { rows } = (await json<{ rows: Record<string, string>[] }>(`/v1/funds/${fund}/daily?to=2025-11-16`))
+      .body;
+    expect(rows.map((row) => [row.date, row.units])).toEqual([
+      ["2025-11-13", "1000.00000000"],
+      ["2025-11-14", "999.80000000"],
+      ["2025-11-15", "999.60004000"],
+      // 799.60004 BTC above the waived 200 at 0.01%: 0.07996000 (half-even).
+      ["2025-11-16", "999.52008000"],
+    ]);
+    const summary = await json<{ fee_history: unknown[] }>(`/v1/funds/${fund}`);
+    expect(summary.body.fee_history).toEqual([
+      { date: "2025-11-16", fee_bps: 365, waiver: { fee_bps: 0, until: null, up_to_usd: "10000000.00" } },
+    ]);
+  });
+});

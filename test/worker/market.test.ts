@@ -161,7 +161,11 @@ describe("the traps of the record", () => {
 
   it("keeps TETH one fund under its former ticker CETH", async () => {
     const fund = await json<{ ticker: string; listed_on: string }>("/v1/funds/CETH");
-    expect(fund.body).toMatchObject({ ticker: "TETH", listed_on: "2024-07-23" });
+    expect(fund.body).toMatchObject({
+      ticker: "TETH",
+      listed_on: "2024-07-23",
+      former_tickers: [{ ticker: "CETH", changed_on: "2025-08-28" }],
+    });
     const former = await daily("CETH", "from=2024-07-23&to=2024-07-23");
     expect(former[0]).toMatchObject({ net_flow_usd: "7500000.00" });
   });
@@ -185,6 +189,14 @@ describe("the traps of the record", () => {
     expect(await dayOf("IBIT", "2026-06-24")).toMatchObject({
       price_usd: "60989.57352200",
       price_stale: false,
+    });
+  });
+
+  it("shows GSOL's fee history, and accrues the fee in force each day", async () => {
+    const fund = await json<{ fee_bps: number; fee_history: unknown[] }>("/v1/funds/GSOL");
+    expect(fund.body).toMatchObject({
+      fee_bps: 35,
+      fee_history: [{ date: "2025-10-29", fee_bps: 35, waiver: null }],
     });
   });
 
