@@ -1,4 +1,4 @@
-// Reads a JSON request body within the limits of API.md: 5 MiB (413), JSON only (415), parseable (400).
+// Reads a JSON request body within the limits of docs/api.md: 5 MiB (413), JSON only (415), parseable (400).
 import type { MiddlewareHandler } from "hono";
 import { MAX_BODY_BYTES } from "../shared/schemas.ts";
 import { Problem } from "./problem.ts";

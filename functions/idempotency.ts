@@ -1,4 +1,4 @@
-// Idempotency-Key (API.md): a retry with the same key and body replays the first response; the same
+// Idempotency-Key (docs/api.md): a retry with the same key and body replays the first response; the same
 // key with another body is 422; a retry while the first is running is 409. The successful write
 // completes its record in the same transaction as the ledger rows (see ledger/write.ts), so a crash
 // can never leave a stored batch without its record, nor a record without its batch.

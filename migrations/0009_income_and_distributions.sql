@@ -1,5 +1,5 @@
 -- Fund mechanics since 2025: staking income and distributions are terms of their own in the split of
--- every AUM change, never hidden in "other" (DOMAIN.md). Existing rows had neither: 0.
+-- every AUM change, never hidden in "other" (docs/method.md). Existing rows had neither: 0.
 
 -- income_effect_usd: staking rewards retained, at the day's close (cents, >= 0);
 -- distribution_effect_usd: value paid out to shareholders on the ex-date (cents, <= 0);

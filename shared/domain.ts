@@ -1,4 +1,4 @@
-// The things aumflow knows about, as the engine and the API both see them (DOMAIN.md).
+// The things aumflow knows about, as the engine and the API both see them (docs/method.md).
 
 export const VEHICLES = ["spot_etf", "etp", "trust", "fund"] as const;
 export type Vehicle = (typeof VEHICLES)[number];

@@ -1,4 +1,4 @@
-// The checks of API.md that need reference data: known funds and assets, dates the fund could trade,
+// The checks of docs/api.md that need reference data: known funds and assets, dates the fund could trade,
 // exact decimals at the asset's precision, amounts within bounds, no key twice in a batch.
 import { CALENDAR_FIRST_DAY, CALENDAR_LAST_DAY, calendarOf, closureReason } from "../../shared/calendar.ts";
 import { addDays, todayUtc } from "../../shared/dates.ts";

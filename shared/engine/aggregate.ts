@@ -94,7 +94,7 @@ export function emptyAggregateDay(group: Group, date: string): AggregateDay {
 }
 
 /**
- * DOMAIN.md's completeness of a group's day, from its counts alone: every listed fund with a figure
+ * docs/method.md's completeness of a group's day, from its counts alone: every listed fund with a figure
  * (final or provisional) is complete, some still without one partial, none with one none; a day with
  * neither (a weekend, a holiday, before listing) is null. Given a period's counts summed over its
  * days, it gives the period's: complete when every trading day is, none when no trading day has a

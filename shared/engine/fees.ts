@@ -1,4 +1,4 @@
-// The sponsor fee a fund accrues each day (DOMAIN.md, "Fee schedules"): the fee in force that day,
+// The sponsor fee a fund accrues each day (docs/method.md, "Fees"): the fee in force that day,
 // from the fund's fee at listing and its fee_change events, with waivers: a lower fee until a date,
 // or on the first $X of assets only (the full fee on the rest). Shared by both roll directions.
 import { usdToUnits } from "../decimal.ts";

@@ -1,4 +1,4 @@
-// The daily AUM of one fund (DOMAIN.md): units rolled forward by flows, transfers, staking income,
+// The daily AUM of one fund (docs/method.md): units rolled forward by flows, transfers, staking income,
 // distributions and fees, replaced by holdings marks, valued at the day's close, and every change of
 // AUM attributed to flow, market, income, distribution, fee and other, exact to the cent.
 import { addDays } from "../dates.ts";

@@ -1,4 +1,4 @@
-// The indicators of DOMAIN.md for one group, day by day. Windows and streaks count "trading days":
+// The indicators of docs/method.md for one group, day by day. Windows and streaks count "trading days":
 // days on which at least one fund of the group reported a flow, so weekends and holidays neither
 // break a streak nor dilute a 20-day window.
 import { divideRounded, pow10 } from "../decimal.ts";

@@ -3,7 +3,7 @@
 // holdings mark, undoing each day's transfers, staking income, distributions and fees, so the forward roll lands on that mark exactly.
 // Where flows come first, the fund opens with its seed (Farside's Seed row, at the close of the day
 // before listing) or with nothing, and a later mark shows what the flow record missed as the
-// reconciliation residual of its day (DOMAIN.md): rolling back over flows would hide that drift.
+// reconciliation residual of its day (docs/method.md): rolling back over flows would hide that drift.
 import { isoDateOf } from "./day-numbers.ts";
 import { FactCursor } from "./fact-index.ts";
 import { feeRuleOn, unitsBeforeFee } from "./fees.ts";

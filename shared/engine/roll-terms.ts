@@ -66,7 +66,7 @@ function sumDistributionsByDay(distributions: readonly Distribution[]): DatedFac
   return indexByDay([...totals.values()], "distribution totals");
 }
 
-/** The seed in coins: its USD at the close of the day before listing (DOMAIN.md), half-even. */
+/** The seed in coins: its USD at the close of the day before listing (docs/method.md), half-even. */
 function seedUnitsOf(ledger: FundLedger): bigint {
   const seed = ledger.seed;
   if (!seed || seed.usd <= 0n) return 0n;

@@ -1,4 +1,4 @@
-// The write contract of API.md: status codes with problem+json bodies, limits, tokens and scopes,
+// The write contract of docs/api.md: status codes with problem+json bodies, limits, tokens and scopes,
 // Idempotency-Key semantics, atomic batches.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -72,7 +72,7 @@ describe("status codes", () => {
     await expectProblem(await call("/v1/flows", { body: { flows: rows } }), 422, "/flows");
   });
 
-  it("422 for every kind of bad row of API.md, each with its pointer", async () => {
+  it("422 for every kind of bad row of docs/api.md, each with its pointer", async () => {
     const fund = freshTicker();
     await putFund(fund);
     const body = await expectProblem(

@@ -11,7 +11,7 @@ function totalsOf(series: AggregateSeries[]) {
   return (date: string) => total.get(date);
 }
 
-/** The definitions of DOMAIN.md applied to the whole history at each day, with no state carried. */
+/** The definitions of docs/method.md applied to the whole history at each day, with no state carried. */
 function bruteForce(days: readonly AggregateDay[], i: number) {
   const trading = days.slice(0, i + 1).flatMap((day, j) => (day.fundsReporting > 0 ? [j] : []));
   const flowOf = (j: number) => (days[j] as AggregateDay).netFlowUsd;
