@@ -1,9 +1,9 @@
 // Coins a fund holds before its first day. Where the fund held coins before its first flow (a trust
 // whose first filing predates its first creation), the identity is rolled backwards from the earliest
 // holdings mark, undoing each day's transfers, staking income, distributions and fees, so the forward roll lands on that mark exactly.
-// Where flows come first, the fund opens with its seed (Farside's Seed row, at the close of the day
-// before listing) or with nothing, and a later mark shows what the flow record missed as the
-// reconciliation residual of its day (docs/method.md): rolling back over flows would hide that drift.
+// Where flows come first, the fund opens with nothing (a seed is credited on its listing day, see
+// roll-terms.ts), and a later mark shows what the flow record missed as the reconciliation residual
+// of its day (docs/method.md): rolling back over flows would hide that drift.
 import { isoDateOf } from "./day-numbers.ts";
 import { FactCursor } from "./fact-index.ts";
 import { feeRuleOn, unitsBeforeFee } from "./fees.ts";
@@ -16,9 +16,7 @@ export function openingUnits(terms: RollTerms, anchorDay: number): bigint {
   const mark = terms.holdings.facts[0];
   const firstFlowDay = terms.flows.days[0];
   const flowsFirst = firstFlowDay !== undefined && markDay !== undefined && firstFlowDay < markDay;
-  if (markDay === undefined || mark === undefined || markDay <= anchorDay || flowsFirst) {
-    return opensWithSeed(terms, anchorDay) ? terms.seedUnits : 0n;
-  }
+  if (markDay === undefined || mark === undefined || markDay <= anchorDay || flowsFirst) return 0n;
   const { deltas, closes } = dailyUnitDeltas(terms, anchorDay, markDay);
   let units = mark.units;
   for (let day = markDay; day >= anchorDay; day--) {
@@ -35,21 +33,6 @@ export function openingUnits(terms: RollTerms, anchorDay: number): bigint {
   }
   // More redeemed than the mark can explain: start from nothing and let the residual show it.
   return units > 0n ? units : 0n;
-}
-
-/** A seed opens the fund unless a holdings mark or a transfer in already does, on or before its first day. */
-function opensWithSeed(terms: RollTerms, anchorDay: number): boolean {
-  if (terms.seedUnits === 0n) return false;
-  const markDay = terms.holdings.days[0];
-  if (markDay !== undefined && markDay <= anchorDay) return false;
-  const transferDay = terms.transfers.days[0];
-  const transfer = terms.transfers.facts[0];
-  return !(
-    transferDay !== undefined &&
-    transferDay <= anchorDay &&
-    transfer !== undefined &&
-    transfer.units > 0n
-  );
 }
 
 /**

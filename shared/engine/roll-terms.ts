@@ -5,6 +5,7 @@ import { usdToUnits } from "../decimal.ts";
 import { dayNumberOf } from "./day-numbers.ts";
 import { type DatedFacts, indexByDay, sumTransfersByDay } from "./fact-index.ts";
 import { type FeeRule, feeRuleOn, feeRulesOf, feeUnitsUnder } from "./fees.ts";
+import { PricePath } from "./price-path.ts";
 import { type Divisor, unitsPriceToCents } from "./rounding.ts";
 import type {
   Distribution,
@@ -29,8 +30,6 @@ export interface RollTerms {
   distributions: DatedFacts<Distribution>;
   /** The fee rules in day order; empty when no fee is accrued, so one check skips the fee rule. */
   fees: readonly FeeRule[];
-  /** Units the seed opens the fund with (0n without a seed). */
-  seedUnits: bigint;
   listedDay: number;
   delistedDay: number;
 }
@@ -44,11 +43,10 @@ export function rollTerms(ledger: FundLedger, options: EngineOptions): RollTerms
     isTradingDay: ledger.isTradingDay,
     flows: indexByDay(ledger.flows, "flows"),
     holdings: indexByDay(ledger.holdings, "holdings marks"),
-    transfers: sumTransfersByDay(ledger.transfers),
+    transfers: sumTransfersByDay([...ledger.transfers, ...seedCredit(ledger)]),
     income: sumTransfersByDay(ledger.stakingRewards ?? []),
     distributions: sumDistributionsByDay(ledger.distributions ?? []),
     fees: feeRulesOf(ledger, options.accrueFees),
-    seedUnits: seedUnitsOf(ledger),
     listedDay: fund.listed_on ? dayNumberOf(fund.listed_on) : Number.NEGATIVE_INFINITY,
     delistedDay: fund.delisted_on ? dayNumberOf(fund.delisted_on) : Number.POSITIVE_INFINITY,
   };
@@ -66,18 +64,24 @@ function sumDistributionsByDay(distributions: readonly Distribution[]): DatedFac
   return indexByDay([...totals.values()], "distribution totals");
 }
 
-/** The seed in coins: its USD at the close of the day before listing (docs/method.md), half-even. */
-function seedUnitsOf(ledger: FundLedger): bigint {
+/**
+ * The seed as coins credited on the listing day, like a transfer in (docs/method.md): its USD at the
+ * close of the day before listing (carried as the roll carries closes), half-even. None when a
+ * holdings mark or a transfer in already gives the fund its first coins on or before that day.
+ */
+function seedCredit(ledger: FundLedger): TransferFact[] {
   const seed = ledger.seed;
-  if (!seed || seed.usd <= 0n) return 0n;
-  const price = closeOnOrBefore(ledger.prices, addDays(seed.date, -1));
-  return price === null ? 0n : usdToUnits(seed.usd, price, ledger.decimals);
-}
-
-function closeOnOrBefore(prices: ReadonlyMap<string, bigint>, date: string): bigint | null {
-  let best: string | null = null;
-  for (const day of prices.keys()) if (day <= date && (best === null || day > best)) best = day;
-  return best === null ? null : (prices.get(best) as bigint);
+  if (!seed || seed.usd <= 0n) return [];
+  const opened =
+    ledger.holdings.some((mark) => mark.date <= seed.date) ||
+    ledger.transfers.some((transfer) => transfer.units > 0n && transfer.date <= seed.date);
+  if (opened) return [];
+  const path = new PricePath(ledger.prices, addDays(seed.date, -1));
+  path.moveTo(addDays(seed.date, -1));
+  const price = path.price;
+  return price === null || price <= 0n
+    ? []
+    : [{ date: seed.date, units: usdToUnits(seed.usd, price, ledger.decimals) }];
 }
 
 /** delisted_on is the last day of trading, so it still counts as listed. */

@@ -81,6 +81,8 @@ async function fundOf(ticker: string): Promise<Record<string, unknown>> {
     ticker: _,
     latest: __,
     delisted_on: ___,
+    former_tickers: ____,
+    fee_history: _____,
     ...fund
   } = body.funds.find((f) => f.ticker === ticker) ?? {};
   return fund;

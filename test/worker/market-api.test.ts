@@ -169,9 +169,9 @@ describe("the market's funds and corporate actions", () => {
     const flow = { fund, date: "2025-11-17", net_flow_usd: "5000000" };
     expect((await json("/v1/flows", { body: { flows: [flow] } })).status).toBe(200);
     const daily = await json<Daily & { rows: { cumulative_flow_usd: string }[] }>(`/v1/funds/${fund}/daily`);
-    // $10M at the 16 Nov close of 50,000 is 200 BTC, $5M another 100, less the first day's fee on the
-    // 200 held overnight (25 bps: 0.00136986); only the $5M is a flow.
-    expect(daily.body.rows[0]).toMatchObject({ units: "299.99863014", net_flow_usd: "5000000.00" });
+    // $10M at the 16 Nov close of 50,000 is 200 BTC, credited on the listing day, and $5M another 100
+    // (no fee yet: nothing was held the day before); only the $5M is a flow.
+    expect(daily.body.rows[0]).toMatchObject({ units: "300.00000000", net_flow_usd: "5000000.00" });
     expect((daily.body.rows[0] as { cumulative_flow_usd: string }).cumulative_flow_usd).toBe("5000000.00");
     const wrongDate = { ...seed, date: "2025-11-18" };
     expect((await json("/v1/events", { body: { events: [wrongDate] } })).status).toBe(422);
