@@ -6,6 +6,7 @@ import type { AppEnv } from "./auth.ts";
 import { readDataVersion, readFreshness } from "./db/meta.ts";
 import { renderDocs } from "./docs.ts";
 import { agents } from "./mcp/http.ts";
+import { finishDocument } from "./openapi-document.ts";
 import { invalid, Problem, pointer, problemResponse } from "./problem.ts";
 import { awaitOtherRead, cachedRead, doneComputing, readKey, rememberRead } from "./read-cache.ts";
 import { settleDerived } from "./recompute/settle.ts";
@@ -126,14 +127,18 @@ const openApiConfig = {
   },
   servers: [{ url: "/v1" }],
 };
-api.doc31("/openapi.json", openApiConfig);
+api.get("/openapi.json", (c) => c.json(finishDocument(api.getOpenAPI31Document(openApiConfig))));
 /** The docs page is plain HTML with inline styles: no script may run on it, whatever it shows. */
 const DOCS_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 api.get("/docs", (c) =>
-  c.html(renderDocs(api.getOpenAPI31Document(openApiConfig) as unknown as Record<string, unknown>), 200, {
-    "Content-Security-Policy": DOCS_POLICY,
-  }),
+  c.html(
+    renderDocs(finishDocument(api.getOpenAPI31Document(openApiConfig)) as unknown as Record<string, unknown>),
+    200,
+    {
+      "Content-Security-Policy": DOCS_POLICY,
+    },
+  ),
 );
 
 api.notFound((c) => problemResponse(c, new Problem(404, `No such resource: ${c.req.method} ${c.req.path}.`)));

@@ -7,7 +7,7 @@ import { ListFormat } from "./openapi.ts";
 export const revisions = new OpenAPIHono<AppEnv>();
 
 /** A stored value as JSON; a withdrawn flow has no amount (stored empty, shown as null). */
-function valueOf(text: string): unknown {
+function storedValue(text: string): unknown {
   const value = JSON.parse(text) as Record<string, unknown>;
   return value.status === "withdrawn" ? { ...value, net_flow_usd: null } : value;
 }
@@ -60,8 +60,8 @@ revisions.openapi(route, async (c) => {
     .all<Omit<RevisionRow, "old_value" | "new_value"> & { old_value: string | null; new_value: string }>();
   const rows: RevisionRow[] = results.map((row) => ({
     ...row,
-    old_value: row.old_value === null ? null : valueOf(row.old_value),
-    new_value: valueOf(row.new_value),
+    old_value: row.old_value === null ? null : storedValue(row.old_value),
+    new_value: storedValue(row.new_value),
   }));
   const next = rows.length === query.limit ? rows.at(-1)?.id : undefined;
   return sendList(c, "revisions", rows, next === undefined ? {} : { next_since: String(next) });
