@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { aggregateRowsByPeriod, awaitingIndex } from "../../shared/engine/aggregate-rows.ts";
 import type { AggregateRow, GroupBy } from "../../shared/export.ts";
 import type { AppEnv } from "../auth.ts";
@@ -8,6 +8,7 @@ import { readDataVersion } from "../db/meta.ts";
 import { loadAssets } from "../db/reference.ts";
 import { buildCurrentSummary } from "../recompute/publish.ts";
 import { streamBody, type Write } from "../respond.ts";
+import { ExportDocumentSchema } from "./read-schemas.ts";
 
 export const exportRoute = new OpenAPIHono<AppEnv>();
 
@@ -19,7 +20,10 @@ const route = createRoute({
   path: "/export",
   summary: "Everything the report site is built from, versioned by data_version (streamed)",
   responses: {
-    200: { content: { "application/json": { schema: z.any() } }, description: "The export document" },
+    200: {
+      content: { "application/json": { schema: ExportDocumentSchema } },
+      description: "The export document",
+    },
   },
 });
 

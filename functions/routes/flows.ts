@@ -17,6 +17,7 @@ import {
 import { Problem } from "../problem.ts";
 import { sendList } from "../respond.ts";
 import { batchRoute, ListFormat, WRITE_PROBLEMS } from "./openapi.ts";
+import { FlowRecordSchema } from "./read-schemas.ts";
 
 export const flows = new OpenAPIHono<AppEnv>();
 
@@ -91,7 +92,7 @@ const getFlows = createRoute({
   },
   responses: {
     200: {
-      content: { "application/json": { schema: z.object({ flows: z.array(z.any()) }) } },
+      content: { "application/json": { schema: z.object({ flows: z.array(FlowRecordSchema) }) } },
       description: "Flows",
     },
     422: WRITE_PROBLEMS[422],

@@ -16,6 +16,7 @@ import {
 import { sendList } from "../respond.ts";
 import { checkRange } from "./flows.ts";
 import { batchRoute, ListFormat, WRITE_PROBLEMS } from "./openapi.ts";
+import { PriceRecordSchema } from "./read-schemas.ts";
 
 export const prices = new OpenAPIHono<AppEnv>();
 
@@ -69,7 +70,7 @@ const getPrices = createRoute({
   },
   responses: {
     200: {
-      content: { "application/json": { schema: z.object({ prices: z.array(z.any()) }) } },
+      content: { "application/json": { schema: z.object({ prices: z.array(PriceRecordSchema) }) } },
       description: "Price marks",
     },
     422: WRITE_PROBLEMS[422],

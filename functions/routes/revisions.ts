@@ -3,6 +3,7 @@ import type { RevisionRow } from "../../shared/export.ts";
 import type { AppEnv } from "../auth.ts";
 import { sendList } from "../respond.ts";
 import { ListFormat } from "./openapi.ts";
+import { RevisionRowSchema } from "./read-schemas.ts";
 
 export const revisions = new OpenAPIHono<AppEnv>();
 
@@ -38,7 +39,11 @@ const route = createRoute({
   },
   responses: {
     200: {
-      content: { "application/json": { schema: z.object({ revisions: z.array(z.any()) }) } },
+      content: {
+        "application/json": {
+          schema: z.object({ revisions: z.array(RevisionRowSchema), next_since: z.string().optional() }),
+        },
+      },
       description: "Revisions",
     },
   },
