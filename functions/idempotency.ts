@@ -4,6 +4,7 @@
 // can never leave a stored batch without its record, nor a record without its batch.
 import type { MiddlewareHandler } from "hono";
 import { type AppEnv, sha256Hex } from "./auth.ts";
+import { DATA_VERSION_SQL } from "./db/meta.ts";
 import { Problem } from "./problem.ts";
 
 /** An in-flight record older than this was abandoned (the server died); a retry may take it over. */
@@ -126,7 +127,7 @@ export function completeClaimStatement(
          'inserted', (SELECT COUNT(*) FROM revisions WHERE request_id = ?1 AND old_value IS NULL),
          'restated', (SELECT COUNT(*) FROM revisions WHERE request_id = ?1 AND old_value IS NOT NULL),
          'unchanged', CAST(?2 AS INTEGER) - (SELECT COUNT(*) FROM revisions WHERE request_id = ?1),
-         'data_version', (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'))
+         'data_version', ${DATA_VERSION_SQL})
        WHERE token_id = ?3 AND key = ?4`,
     )
     .bind(requestId, total, claim.tokenId, claim.key);

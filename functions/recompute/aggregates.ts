@@ -4,6 +4,7 @@
 // once at the end, with set-based statements over date slices that each fit a D1 query's limits.
 import type { Group } from "../../shared/engine/aggregate.ts";
 import { fundDaysFromJson } from "../db/fund-days.ts";
+import { META } from "../db/meta.ts";
 
 /** The days of a fund's rows a recompute replaces: on or after `from`, or before `before`. */
 export interface ReplacedDays {
@@ -185,10 +186,10 @@ export function markStaleStatement(
     .prepare(
       `${REPLACED}
        UPDATE meta SET value = COALESCE((SELECT MIN(day) FROM (
-           SELECT NULLIF(value, '') AS day FROM meta WHERE key = 'aggregates_stale_from'
+           SELECT NULLIF(value, '') AS day FROM meta WHERE key = '${META.aggregatesStaleFrom}'
            UNION ALL SELECT ?2
            UNION ALL SELECT MIN(date) FROM replaced)), '')
-       WHERE key = 'aggregates_stale_from'`,
+       WHERE key = '${META.aggregatesStaleFrom}'`,
     )
     .bind(replacedParameter(funds), firstNewDay);
 }

@@ -7,7 +7,7 @@ import type { Asset } from "../../shared/domain.ts";
 import { type Group, groupId, groupsOf } from "../../shared/engine/aggregate.ts";
 import type { EngineOptions } from "../../shared/engine/types.ts";
 import { fundDaysJson, insertFundDaysStatements } from "../db/fund-days.ts";
-import { readFreshness } from "../db/meta.ts";
+import { DATA_VERSION_SQL, META, metaValue, readFreshness } from "../db/meta.ts";
 import { QueryBudget } from "../db/query-budget.ts";
 import { loadAssets, loadFunds } from "../db/reference.ts";
 import { Problem } from "../problem.ts";
@@ -66,14 +66,14 @@ export async function settleSome(
   if (drained) await timings.time("summary", () => publishSummary(env));
   const left = await env.DB.prepare(
     `SELECT (SELECT COUNT(*) FROM recompute_queue)
-       + ((SELECT value FROM meta WHERE key = 'aggregates_stale_from') <> '') AS n`,
+       + (${metaValue(META.aggregatesStaleFrom)} <> '') AS n`,
   ).first<number>("n");
   return left ?? 0;
 }
 
 async function releaseLease(db: D1Database, lease: { expiry: number }): Promise<void> {
   await db
-    .prepare("UPDATE meta SET value = '0' WHERE key = 'recompute_lease' AND value = ?")
+    .prepare(`UPDATE meta SET value = '0' WHERE key = '${META.recomputeLease}' AND value = ?`)
     .bind(String(lease.expiry))
     .run();
 }
@@ -137,7 +137,9 @@ async function acquireLease(db: D1Database): Promise<number | null> {
   const now = Date.now();
   const expiry = now + LEASE_MS + Math.floor(Math.random() * 1000);
   const result = await db
-    .prepare("UPDATE meta SET value = ?1 WHERE key = 'recompute_lease' AND CAST(value AS INTEGER) < ?2")
+    .prepare(
+      `UPDATE meta SET value = ?1 WHERE key = '${META.recomputeLease}' AND CAST(value AS INTEGER) < ?2`,
+    )
     .bind(String(expiry), now)
     .run();
   return result.meta.changes === 1 ? expiry : null;
@@ -150,8 +152,8 @@ async function acquireLease(db: D1Database): Promise<number | null> {
 function leaseGuard(db: D1Database, lease: { expiry: number }): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO meta (key, value) SELECT 'recompute_lease', 'lost'
-       WHERE (SELECT value FROM meta WHERE key = 'recompute_lease') <> ?`,
+      `INSERT INTO meta (key, value) SELECT '${META.recomputeLease}', 'lost'
+       WHERE ${metaValue(META.recomputeLease)} <> ?`,
     )
     .bind(String(lease.expiry));
 }
@@ -230,7 +232,7 @@ async function recomputeRound(
       )
       .bind(JSON.stringify(entries.map((entry) => [entry.fund, entry.seq]))),
     db
-      .prepare("UPDATE meta SET value = ? WHERE key = 'recompute_lease' AND value = ?")
+      .prepare(`UPDATE meta SET value = ? WHERE key = '${META.recomputeLease}' AND value = ?`)
       .bind(String(renewed), String(lease.expiry)),
   ];
   await timings.time("store", () => db.batch(statements));
@@ -288,7 +290,7 @@ async function nextRound(db: D1Database): Promise<{ entries: QueueEntry[]; bulk:
   const { results } = await db
     .prepare(
       `SELECT fund, from_date, seq, (SELECT COUNT(*) FROM recompute_queue) AS queued,
-         (SELECT value FROM meta WHERE key = 'aggregates_stale_from') AS stale
+         ${metaValue(META.aggregatesStaleFrom)} AS stale
        FROM recompute_queue ORDER BY fund LIMIT ?`,
     )
     .bind(FUNDS_PER_ROUND)
@@ -323,7 +325,7 @@ async function resumStaleGroupSums(
   for (;;) {
     const mark = await db
       .prepare(
-        `SELECT (SELECT value FROM meta WHERE key = 'aggregates_stale_from') AS stale,
+        `SELECT ${metaValue(META.aggregatesStaleFrom)} AS stale,
            EXISTS (SELECT 1 FROM recompute_queue) AS queued`,
       )
       .first<{ stale: string; queued: number }>();
@@ -351,7 +353,7 @@ async function resumStaleGroupSums(
           leaseGuard(db, lease),
           ...resumSliceStatements(db, from, to),
           db
-            .prepare("UPDATE meta SET value = ?2 WHERE key = 'aggregates_stale_from' AND value = ?1")
+            .prepare(`UPDATE meta SET value = ?2 WHERE key = '${META.aggregatesStaleFrom}' AND value = ?1`)
             .bind(from, next),
         ]),
       );
@@ -378,7 +380,7 @@ async function extendToReportDate(db: D1Database): Promise<string | null> {
     .prepare(
       `SELECT (SELECT MAX((SELECT date FROM flows WHERE fund = f.ticker ORDER BY date DESC LIMIT 1)) FROM funds f)
            AS latest,
-         (SELECT value FROM meta WHERE key = 'report_date') AS stored`,
+         ${metaValue(META.reportDate)} AS stored`,
     )
     .first<{ latest: string | null; stored: string }>();
   const latest = row?.latest ?? null;
@@ -389,11 +391,11 @@ async function extendToReportDate(db: D1Database): Promise<string | null> {
     db
       .prepare(
         `INSERT INTO recompute_queue (fund, from_date, seq)
-         SELECT ticker, ?1, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version') FROM funds WHERE true
+         SELECT ticker, ?1, ${DATA_VERSION_SQL} FROM funds WHERE true
          ON CONFLICT (fund) DO UPDATE SET from_date = MIN(from_date, excluded.from_date), seq = excluded.seq`,
       )
       .bind(from),
-    db.prepare("UPDATE meta SET value = ? WHERE key = 'report_date'").bind(latest),
+    db.prepare(`UPDATE meta SET value = ? WHERE key = '${META.reportDate}'`).bind(latest),
   ]);
   return latest;
 }

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { SourceRankingInput, Ticker } from "../../shared/schemas.ts";
 import { type AppEnv, requireScope } from "../auth.ts";
 import { jsonBody } from "../body.ts";
-import { readDataVersion } from "../db/meta.ts";
+import { DATA_VERSION_SQL, META, readDataVersion } from "../db/meta.ts";
 import { Problem } from "../problem.ts";
 import { settleDerived, settleSome } from "../recompute/settle.ts";
 import { Timings } from "../timing.ts";
@@ -69,11 +69,11 @@ admin.openapi(rankingRoute, async (c) => {
         now,
         c.get("requestId"),
       ),
-    db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'"),
+    db.prepare(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = '${META.dataVersion}'`),
     db
       .prepare(
         `INSERT INTO recompute_queue (fund, from_date, seq)
-         SELECT ticker, '0000-01-01', (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version')
+         SELECT ticker, '0000-01-01', ${DATA_VERSION_SQL}
          FROM funds WHERE ticker = ?1 OR asset = ?1
          ON CONFLICT (fund) DO UPDATE SET from_date = excluded.from_date, seq = excluded.seq`,
       )
@@ -110,10 +110,10 @@ admin.openapi(recomputeRoute, async (c) => {
     db.prepare("DELETE FROM fund_days"),
     db.prepare("DELETE FROM aggregate_days"),
     // Every fund is rewritten: the group sums are re-summed once at the end, not corrected per fund.
-    db.prepare("UPDATE meta SET value = '0000-01-01' WHERE key = 'aggregates_stale_from'"),
+    db.prepare(`UPDATE meta SET value = '0000-01-01' WHERE key = '${META.aggregatesStaleFrom}'`),
     db.prepare(
       `INSERT INTO recompute_queue (fund, from_date, seq)
-       SELECT ticker, '0000-01-01', (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version') FROM funds WHERE true
+       SELECT ticker, '0000-01-01', ${DATA_VERSION_SQL} FROM funds WHERE true
        ON CONFLICT (fund) DO UPDATE SET from_date = excluded.from_date, seq = excluded.seq
        RETURNING 1 AS funds`,
     ),

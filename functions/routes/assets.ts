@@ -5,6 +5,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { AssetSymbol } from "../../shared/schemas.ts";
 import { type AppEnv, requireScope } from "../auth.ts";
 import { jsonBody } from "../body.ts";
+import { META } from "../db/meta.ts";
 import { loadAssets } from "../db/reference.ts";
 import { Problem } from "../problem.ts";
 import { sendList } from "../respond.ts";
@@ -68,7 +69,7 @@ assets.openapi(putAsset, async (c) => {
         new Date().toISOString(),
         c.get("requestId"),
       ),
-    db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'"),
+    db.prepare(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = '${META.dataVersion}'`),
   ]);
   return c.json({ symbol, name, decimals }, 200);
 });
