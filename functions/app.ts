@@ -8,12 +8,20 @@ import { renderDocs } from "./docs.ts";
 import { agents } from "./mcp/http.ts";
 import { finishDocument } from "./openapi-document.ts";
 import { invalid, Problem, pointer, problemResponse } from "./problem.ts";
-import { awaitOtherRead, cachedRead, doneComputing, readKey, rememberRead } from "./read-cache.ts";
+import {
+  acceptsGzip,
+  awaitOtherRead,
+  cachedRead,
+  doneComputing,
+  readKey,
+  rememberRead,
+} from "./read-cache.ts";
 import { settleDerived } from "./recompute/settle.ts";
 import { wantsCsv } from "./respond.ts";
 import { admin } from "./routes/admin.ts";
 import { aggregate } from "./routes/aggregate.ts";
 import { assets } from "./routes/assets.ts";
+import { backup } from "./routes/backup.ts";
 import { bulk } from "./routes/bulk.ts";
 import { events } from "./routes/events.ts";
 import { exportRoute } from "./routes/export.ts";
@@ -72,10 +80,16 @@ api.use("*", async (c, next) => {
     });
   }
   const etag = `W/"${freshness.dataVersion}-${await urlDigest(c.req.url)}"`;
-  const headers = { ETag: etag, "Cache-Control": "public, max-age=0, must-revalidate" };
+  // Vary: a cached answer goes gzipped to the clients that accept it (read-cache.ts), so every
+  // answer to the URL, and its 304, says the body depends on Accept-Encoding.
+  const headers = {
+    ETag: etag,
+    "Cache-Control": "public, max-age=0, must-revalidate",
+    Vary: "Accept-Encoding",
+  };
   if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
   const key = readKey(freshness.dataVersion, c.req.url, wantsCsv(c));
-  const gzip = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+  const gzip = acceptsGzip(c.req.raw);
   const cached =
     cachedRead(freshness.dataVersion, key, gzip) ?? (await awaitOtherRead(freshness.dataVersion, key, gzip));
   if (cached) return cached;
@@ -111,6 +125,7 @@ for (const router of [
   summary,
   exportRoute,
   admin,
+  backup,
   bulk,
 ]) {
   api.route("/", router);

@@ -69,11 +69,30 @@ export function requireScope(scope: Scope | "admin"): MiddlewareHandler<AppEnv> 
   };
 }
 
-/** Pointers to rows naming a fund the caller may not write. */
-export function fundsOutOfReach(caller: Caller, rows: { pointer: string; fund: string }[]) {
+/**
+ * Pointers to rows naming a fund the caller may not write. A former ticker (ticker_aliases) means its
+ * fund, on either side: a token limited to a fund may write it under its former ticker, and a token
+ * that names a fund by a ticker it has since changed still reaches it.
+ */
+export async function fundsOutOfReach(
+  db: D1Database,
+  caller: Caller,
+  rows: readonly { pointer: string; fund: string }[],
+): Promise<{ pointer: string; detail: string }[]> {
   if (!caller.funds) return [];
-  const allowed = new Set(caller.funds);
+  const named = new Set(caller.funds);
+  let canonical = (ticker: string) => ticker;
+  if (rows.some((row) => !named.has(row.fund))) {
+    const tickers = [...new Set([...caller.funds, ...rows.map((row) => row.fund)])];
+    const { results } = await db
+      .prepare("SELECT alias, ticker FROM ticker_aliases WHERE alias IN (SELECT value FROM json_each(?1))")
+      .bind(JSON.stringify(tickers))
+      .all<{ alias: string; ticker: string }>();
+    const aliases = new Map(results.map((row) => [row.alias, row.ticker]));
+    canonical = (ticker) => aliases.get(ticker) ?? ticker;
+  }
+  const allowed = new Set(caller.funds.map(canonical));
   return rows
-    .filter((row) => !allowed.has(row.fund))
+    .filter((row) => !allowed.has(canonical(row.fund)))
     .map((row) => ({ pointer: row.pointer, detail: `this token may not write fund ${row.fund}` }));
 }

@@ -17,16 +17,23 @@ export function pow10(exponent: number): bigint {
 }
 
 /** Why a decimal input was refused, for error messages. */
-export type DecimalProblem = "not a decimal number" | `more than ${number} decimal places`;
+export type DecimalProblem =
+  | "not a decimal number"
+  | typeof HAS_SPACES
+  | `more than ${number} decimal places`;
+
+const HAS_SPACES = 'contains a space; send the number alone, such as "5.00"';
 
 /**
  * Reads a decimal string or JSON number exactly at `scale` decimal places.
- * Refuses exponents, blanks and more fractional digits than the scale allows
+ * Refuses exponents, blanks, spaces anywhere (" 5.00", "5 .00": a stray space is a sign of a cell
+ * pasted wrong, never part of an amount) and more fractional digits than the scale allows
  * (trailing zeros beyond the scale are fine: "1.500" at scale 2 is 150).
  */
 export function parseDecimal(input: string | number, scale: number): bigint | DecimalProblem {
-  const text = typeof input === "number" ? numberToPlainString(input) : input.trim();
+  const text = typeof input === "number" ? numberToPlainString(input) : input;
   if (text === undefined) return "not a decimal number";
+  if (/\s/.test(text)) return HAS_SPACES;
   const match = DECIMAL_PATTERN.exec(text);
   if (!match) return "not a decimal number";
   const [, sign, whole = "0", rawFraction = ""] = match;

@@ -23,10 +23,17 @@ export const IsoDate = z
  * publisher's revision history so that as_of reads show what was public then.
  */
 export const ObservedAt = z.iso.datetime({ offset: true }).openapi({ example: "2026-08-13T02:30:06Z" });
-/** Amounts travel as decimal strings; a JSON number is accepted on input. Exactness is checked later. */
-export const DecimalInput = z
-  .union([z.string().max(64), z.number()])
-  .openapi({ type: "string", example: "111700000.00" });
+/**
+ * Amounts travel as decimal strings; a JSON number is accepted on input. Exactness (and the refusal of
+ * spaces, exponents and excess decimals) is checked with the reference data, so that a row's every
+ * fault is reported together.
+ */
+export const DecimalInput = z.union([z.string().max(64), z.number()]).openapi({
+  type: "string",
+  example: "111700000.00",
+  description:
+    "An exact decimal: an optional sign, digits, an optional point and digits; no spaces or exponent.",
+});
 /**
  * Text a person can read: no C0 or C1 control characters (NUL, DEL, ESC...) and no unpaired UTF-16
  * surrogate, which D1 would store as invalid UTF-8 and read back as U+FFFD.
@@ -175,7 +182,10 @@ export const TokenInput = z
   .object({
     name: Text(100),
     scopes: z.array(z.enum(SCOPES)).min(1),
-    funds: z.array(Ticker).min(1).nullable().default(null),
+    funds: z.array(Ticker).min(1).nullable().default(null).openapi({
+      description:
+        "The funds the token may write (null: all). Each must exist; a former ticker means its fund and is stored as the fund's ticker.",
+    }),
   })
   .strict()
   .openapi("TokenInput");

@@ -1,7 +1,8 @@
-// One path for every batch write: the rows are checked one by one against their schema, the rows that
-// pass are checked against the reference data, and every problem of the batch is reported together.
-// Only a batch without any problem is stored.
-import type { z } from "@hono/zod-openapi";
+// One path for every batch write: the rows are checked one by one against their schema, then against
+// the reference data: the rows that pass whole, and of the rows that failed, the fields that passed (an
+// unknown fund and a malformed date of one row come in the same answer). Every problem of the batch is
+// reported together; only a batch without any problem is stored.
+import { z } from "@hono/zod-openapi";
 import { MAX_ROWS_PER_BATCH, ObservedAt } from "../../shared/schemas.ts";
 import { type Caller, fundsOutOfReach } from "../auth.ts";
 import { invalid, Problem, pointer } from "../problem.ts";
@@ -54,10 +55,12 @@ export async function handleBatch<Schema extends z.ZodType>(
     );
   }
   const body = (await c.req.json()) as unknown;
-  const errors = new BatchErrors();
+  const errors = new SalvageErrors();
   const { list, observedAt: batchObservedAt } = rowsOf(body, spec.field);
   const valid: Indexed<z.infer<Schema>>[] = [];
   const observed: (string | null)[] = [];
+  const salvaged: (Indexed<z.infer<Schema>> & { failed: readonly string[] })[] = [];
+  const caller = c.get("caller");
   list.forEach((raw, index) => {
     const at = `/${spec.field}/${index}`;
     const parsed = spec.row.safeParse(raw);
@@ -65,28 +68,44 @@ export async function handleBatch<Schema extends z.ZodType>(
       valid.push({ row: parsed.data, at });
       const own = (parsed.data as { observed_at?: string }).observed_at;
       observed.push(observedAtText(own ?? batchObservedAt, `${at}/observed_at`, errors));
-    } else
-      for (const issue of parsed.error.issues) errors.add(`${at}${issuePointer(issue)}`, issueDetail(issue));
+      return;
+    }
+    for (const issue of parsed.error.issues) errors.add(`${at}${issuePointer(issue)}`, issueDetail(issue));
+    const kept = salvage(spec.row, raw, parsed.error.issues);
+    if (!kept) return;
+    salvaged.push({ ...kept, at });
+    for (const field of kept.failed) errors.placeholders.add(`${at}/${field}`);
+    const own = (kept.row as { observed_at?: string }).observed_at;
+    if (caller.admin) observedAtText(own ?? batchObservedAt, `${at}/observed_at`, errors);
   });
-  const caller = c.get("caller");
   const observing = observed.some((time) => time !== null);
   if (observing && !caller.admin) {
     throw new Problem(403, "Only an admin token may say when the public saw a value (observed_at).");
   }
-  const outOfReach = fundsOutOfReach(
-    caller,
-    valid.flatMap(({ row, at }) =>
-      spec.fundsOf(row).map(({ field, fund }) => ({ pointer: `${at}/${field}`, fund })),
-    ),
-  );
+  const fundsNamed = (rows: readonly (Indexed<z.infer<Schema>> & { failed?: readonly string[] })[]) =>
+    rows.flatMap(({ row, at, failed }) =>
+      spec
+        .fundsOf(row)
+        .filter(({ field }) => !failed?.includes(field))
+        .map(({ field, fund }) => ({ pointer: `${at}/${field}`, fund })),
+    );
+  const outOfReach = await fundsOutOfReach(c.env.DB, caller, fundsNamed(valid));
   if (outOfReach.length > 0)
     throw new Problem(403, "This token may not write some of these funds.", outOfReach);
-  const validated = await spec.validate(c.env.DB, caller, valid, errors);
-  const rows = validated.map(({ row, at }, index) => ({
+  // A failed row naming a fund out of the token's reach keeps its schema errors only: the reference
+  // checks would tell the token about a fund it may not write.
+  const unreachable = new Set(
+    (await fundsOutOfReach(c.env.DB, caller, fundsNamed(salvaged))).map(({ pointer }) => rowPointer(pointer)),
+  );
+  const checked = [...valid, ...salvaged.filter(({ at }) => !unreachable.has(at))];
+  const validated = await spec.validate(c.env.DB, caller, checked, errors);
+  // Only the rows that passed their schema can be stored; any salvaged row has errors already.
+  const rows = validated.slice(0, valid.length).map(({ row, at }, index) => ({
     at,
     row: { ...row, observed_at: observed[index] ?? null },
   }));
   refuseRepeatedKeys(rows, spec.keyOf, errors);
+  errors.errors.sort((a, b) => rowIndex(a.pointer) - rowIndex(b.pointer));
   if (observing && errors.errors.length === 0) {
     const stored = rows.map(({ row }) => row);
     for (const { index, latest } of await observedTooEarly(c.env.DB, spec.kind, stored)) {
@@ -100,6 +119,81 @@ export async function handleBatch<Schema extends z.ZodType>(
     rows.map(({ row }) => row),
     errors,
   );
+}
+
+/**
+ * The errors of a batch. The reference checks of a row that failed its schema run with a placeholder in
+ * each failed field (see salvage); what they say of a placeholder is dropped, the schema error stands.
+ */
+class SalvageErrors extends BatchErrors {
+  /** Pointers of the fields holding a placeholder: "/flows/3/date". */
+  readonly placeholders = new Set<string>();
+  override add(pointer: string, detail: string): void {
+    if (this.placeholders.size > 0 && this.placeholders.has(pointer.split("/", 4).join("/"))) return;
+    super.add(pointer, detail);
+  }
+}
+
+/** "/flows/3/date" → "/flows/3". */
+const rowPointer = (pointer: string) => pointer.split("/", 3).join("/");
+/** "/flows/3/date" → 3; the body's own fields (no row) first. */
+const rowIndex = (pointer: string) => Number(pointer.split("/", 3)[2] ?? -1) || 0;
+
+/**
+ * A row that failed its schema, made checkable against the reference data: its fields that pass their
+ * own schema as parsed, a placeholder in each field that does not. A placeholder is a value the
+ * reference checks judge without consequence for the other fields: zero for an amount (no sign, no
+ * precision, within every bound), absent for an optional field, and "" for the rest (it names no fund,
+ * asset or date, so the checks that need it report only at its own pointer, which is dropped). Nothing
+ * when the row is not an object or the kind of row cannot be told (an event without a valid type).
+ */
+function salvage<Schema extends z.ZodType>(
+  schema: Schema,
+  raw: unknown,
+  issues: readonly z.core.$ZodIssue[],
+): { row: z.infer<Schema>; failed: string[] } | null {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const record = raw as Record<string, unknown>;
+  const failed = new Set<string>();
+  for (const issue of issues) {
+    const [field] = issue.path;
+    if (field !== undefined) failed.add(String(field));
+    else if (issue.code !== "unrecognized_keys") return null;
+  }
+  const shape = shapeOf(schema, record);
+  if (!shape) return null;
+  const row: Record<string, unknown> = {};
+  for (const [field, fieldSchema] of Object.entries(shape)) {
+    const parsed = failed.has(field)
+      ? null
+      : fieldSchema.safeParse(Object.hasOwn(record, field) ? record[field] : undefined);
+    if (parsed?.success) row[field] = parsed.data;
+    else {
+      failed.add(field);
+      row[field] = placeholder(fieldSchema);
+    }
+  }
+  return { row: row as z.infer<Schema>, failed: [...failed] };
+}
+
+/** The fields of an object schema, or of the option of a discriminated union the row's discriminator picks. */
+function shapeOf(schema: z.ZodType, row: Record<string, unknown>): Record<string, z.ZodType> | null {
+  if (schema instanceof z.ZodObject) return schema.shape as Record<string, z.ZodType>;
+  if (!(schema instanceof z.ZodDiscriminatedUnion)) return null;
+  const key = schema._zod.def.discriminator;
+  for (const option of schema.options as readonly z.ZodType[]) {
+    if (!(option instanceof z.ZodObject)) continue;
+    const shape = option.shape as Record<string, z.ZodType>;
+    if (shape[key]?.safeParse(row[key]).success) return shape;
+  }
+  return null;
+}
+
+function placeholder(field: z.ZodType): unknown {
+  // An amount field takes both a decimal string and a JSON number; no code, date or text field does.
+  if (field.safeParse("0").success && field.safeParse(0).success) return "0";
+  const absent = field.safeParse(undefined);
+  return absent.success ? absent.data : "";
 }
 
 /** The same key twice in one batch is ambiguous (which value wins?), so it is refused. */

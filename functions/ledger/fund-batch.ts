@@ -1,47 +1,14 @@
 // Many funds' metadata in one atomic, set-based write: the same revisions, upsert, data_version bump and
 // recompute queue as PUT /v1/funds/{ticker}, for a universe of a thousand funds in one request instead of
 // a thousand (each of which would count against the token's request budget).
-import {
-  CALENDAR_FIRST_DAY,
-  CALENDAR_LAST_DAY,
-  calendarOf,
-  closureReason,
-  isSupportedExchange,
-  SUPPORTED_EXCHANGES,
-} from "../../shared/calendar.ts";
 import { FUND_METADATA } from "../../shared/domain.ts";
 import type { FundInput } from "../../shared/schemas.ts";
 import { jsonChunks } from "../db/json-chunks.ts";
+import { batchWithRetry, revisionsOfRequest } from "../db/write-retry.ts";
 import { completeClaimStatement, type IdempotencyClaim } from "../idempotency.ts";
-import type { BatchErrors } from "./validate.ts";
 import { type CountRow, sumCounts, type WriteCounts } from "./write.ts";
 
 export type FundRow = FundInput & { ticker: string };
-
-/** The checks PUT /v1/funds/{ticker} and POST /v1/funds make beyond the schema, for the row at `at`. */
-export function checkFundRow(errors: BatchErrors, at: string, fund: FundRow, assets: ReadonlySet<string>) {
-  if (!assets.has(fund.asset)) errors.add(`${at}/asset`, `unknown asset ${fund.asset}`);
-  const listedInRange = fund.listed_on >= CALENDAR_FIRST_DAY && fund.listed_on <= CALENDAR_LAST_DAY;
-  if (!listedInRange) {
-    errors.add(
-      `${at}/listed_on`,
-      `outside the trading calendars (${CALENDAR_FIRST_DAY} to ${CALENDAR_LAST_DAY})`,
-    );
-  }
-  const calendar = calendarOf(fund);
-  const supported = SUPPORTED_EXCHANGES.join(", ");
-  if (calendar === null) {
-    errors.add(
-      `${at}/exchange`,
-      `not known, and ${fund.country} has no shared trading calendar; supported: ${supported}`,
-    );
-  } else if (!isSupportedExchange(calendar)) {
-    errors.add(`${at}/exchange`, `no trading calendar for ${calendar}; supported: ${supported}`);
-  } else if (listedInRange) {
-    const closed = closureReason(calendar, fund.listed_on);
-    if (closed) errors.add(`${at}/listed_on`, `${calendar} was closed on ${fund.listed_on} (${closed})`);
-  }
-}
 
 const METADATA = FUND_METADATA;
 const GROUPED = ["asset", "issuer", "country", "vehicle"];
@@ -116,8 +83,10 @@ export async function writeFundBatch(db: D1Database, write: FundBatchWrite): Pro
     ]);
     statements.push(...[BUMP, QUEUE].map((sql) => db.prepare(sql).bind(null, null, null, requestId)));
     if (write.claim) statements.push(completeClaimStatement(db, write.claim, requestId, rows.length));
-    statements.push(db.prepare(COUNTS).bind(null, null, null, requestId));
-    counts = (await db.batch<CountRow>(statements)).at(-1)?.results[0] ?? null;
+    const counted = db.prepare(COUNTS).bind(null, null, null, requestId);
+    statements.push(counted);
+    const once = { committed: revisionsOfRequest(db, requestId), instead: [counted] };
+    counts = (await batchWithRetry<CountRow>(db, statements, once)).at(-1)?.results[0] ?? null;
   }
   if (!counts) throw new Error("fund batch write returned no counts");
   return { ...counts, unchanged: rows.length - counts.inserted - counts.restated };

@@ -1,10 +1,18 @@
 // The checks of docs/api.md that need reference data: known funds and assets, dates the fund could trade,
 // exact decimals at the asset's precision, amounts within bounds, no key twice in a batch.
-import { CALENDAR_FIRST_DAY, CALENDAR_LAST_DAY, calendarOf, closureReason } from "../../shared/calendar.ts";
+import type { z } from "@hono/zod-openapi";
+import {
+  CALENDAR_FIRST_DAY,
+  CALENDAR_LAST_DAY,
+  calendarOf,
+  closureReason,
+  isSupportedExchange,
+  SUPPORTED_EXCHANGES,
+} from "../../shared/calendar.ts";
 import { addDays, todayUtc } from "../../shared/dates.ts";
 import { formatDecimal, parseDecimal, pow10, USD_SCALE } from "../../shared/decimal.ts";
 import type { Asset, Fund } from "../../shared/domain.ts";
-import type { FieldError } from "../problem.ts";
+import { type FieldError, pointer } from "../problem.ts";
 
 export const MAX_ABS_USD = 10n ** 13n;
 /** Far more coins than exist of any asset: a bound that catches unit mix-ups (wei for ether). */
@@ -96,4 +104,94 @@ export function usdText(errors: BatchErrors, at: string, input: string | number)
 
 export function todayReference(funds: Map<string, Fund>, assets: Map<string, Asset>): Reference {
   return { funds, assets, today: todayUtc() };
+}
+
+/** A schema's issues as the API names them (as app.ts's default hook does): one error per unknown key. */
+export function schemaErrors(issues: readonly z.core.$ZodIssue[], prefix = ""): FieldError[] {
+  return issues.flatMap((issue) => {
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [null];
+    return keys.map((key) => ({
+      pointer: prefix + pointer(key === null ? issue.path : [...issue.path, key]),
+      detail: key === null ? issue.message : `unknown field ${key}`,
+    }));
+  });
+}
+
+/**
+ * The fields of `raw` that pass their own schema in an object schema, parsed: what the reference checks
+ * of a body that failed its schema can still judge. Nothing when `raw` is not an object.
+ */
+export function fieldsPassing(schema: z.ZodObject, raw: unknown): Record<string, unknown> {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return {};
+  const passing: Record<string, unknown> = {};
+  for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const value = Object.hasOwn(raw, field) ? (raw as Record<string, unknown>)[field] : undefined;
+    const parsed = fieldSchema.safeParse(value);
+    if (parsed.success) passing[field] = parsed.data;
+  }
+  return passing;
+}
+
+/** The metadata fields a fund's reference checks read; each absent when it failed its schema. */
+export interface FundReferenceFields {
+  asset?: string;
+  country?: string;
+  exchange?: string | null;
+  listed_on?: string;
+}
+
+/**
+ * The checks of a fund's metadata beyond its schema (PUT /v1/funds/{ticker}, POST /v1/funds): a known
+ * asset, a listing day inside the calendars and open on the fund's exchange, an exchange with a
+ * calendar. A check runs whenever the fields it reads passed their schema, so a body's schema faults
+ * and these come in one answer; a closure is judged only on an exchange known to be right.
+ */
+export function checkFundReference(
+  errors: BatchErrors,
+  at: string,
+  fund: FundReferenceFields,
+  assets: ReadonlySet<string>,
+): void {
+  if (fund.asset !== undefined && !assets.has(fund.asset))
+    errors.add(`${at}/asset`, `unknown asset ${fund.asset}`);
+  const listed = fund.listed_on;
+  const listedInRange = listed !== undefined && listed >= CALENDAR_FIRST_DAY && listed <= CALENDAR_LAST_DAY;
+  if (listed !== undefined && !listedInRange) {
+    errors.add(
+      `${at}/listed_on`,
+      `outside the trading calendars (${CALENDAR_FIRST_DAY} to ${CALENDAR_LAST_DAY})`,
+    );
+  }
+  // Without an exchange the calendar follows from the country; a bad field of the two judges nothing.
+  if (fund.exchange === undefined || (fund.exchange === null && fund.country === undefined)) return;
+  const calendar = calendarOf({ exchange: fund.exchange, country: fund.country ?? "" });
+  const supported = SUPPORTED_EXCHANGES.join(", ");
+  if (calendar === null) {
+    errors.add(
+      `${at}/exchange`,
+      `not known, and ${fund.country} has no shared trading calendar; supported: ${supported}`,
+    );
+  } else if (!isSupportedExchange(calendar)) {
+    errors.add(`${at}/exchange`, `no trading calendar for ${calendar}; supported: ${supported}`);
+  } else if (listedInRange) {
+    const closed = closureReason(calendar, listed);
+    if (closed) errors.add(`${at}/listed_on`, `${calendar} was closed on ${listed} (${closed})`);
+  }
+}
+
+/**
+ * Every problem of one fund's metadata that failed its schema: the schema's own, then the reference
+ * checks of the fields that passed it.
+ */
+export function fundProblems(
+  schema: z.ZodObject,
+  raw: unknown,
+  at: string,
+  assets: ReadonlySet<string>,
+): FieldError[] {
+  const parsed = schema.safeParse(raw);
+  const problems = parsed.success ? [] : schemaErrors(parsed.error.issues, at);
+  const reference = new BatchErrors();
+  checkFundReference(reference, at, fieldsPassing(schema, raw) as FundReferenceFields, assets);
+  return [...problems, ...reference.errors];
 }

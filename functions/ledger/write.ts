@@ -3,6 +3,7 @@
 // get neither. The recompute queue, data_version and the Idempotency-Key record move in the same
 // transaction, so a batch is wholly present or wholly absent, with everything that follows from it.
 import { jsonChunks } from "../db/json-chunks.ts";
+import { batchWithRetry, revisionsOfRequest } from "../db/write-retry.ts";
 import { completeClaimStatement, type IdempotencyClaim } from "../idempotency.ts";
 import type { LedgerKind, LedgerRow } from "./kinds.ts";
 
@@ -198,8 +199,10 @@ export async function writeBatch(db: D1Database, write: BatchWrite): Promise<Wri
       db.prepare(queueStatement(kind)).bind(null, requestId),
     );
     if (write.claim) statements.push(completeClaimStatement(db, write.claim, requestId, rows.length));
-    statements.push(db.prepare(COUNTS).bind(null, requestId));
-    const results = await db.batch<CountRow>(statements);
+    const counted = db.prepare(COUNTS).bind(null, requestId);
+    statements.push(counted);
+    const once = { committed: revisionsOfRequest(db, requestId), instead: [counted] };
+    const results = await batchWithRetry<CountRow>(db, statements, once);
     counts = results.at(-1)?.results[0] ?? null;
   }
   if (!counts) throw new Error("batch write returned no counts");

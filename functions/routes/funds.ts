@@ -1,13 +1,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { FundInput, IsoDate, Ticker, WriteResult } from "../../shared/schemas.ts";
-import { type AppEnv, requireScope } from "../auth.ts";
+import { type AppEnv, fundsOutOfReach, requireScope } from "../auth.ts";
 import { jsonBody } from "../body.ts";
 import { listFundSummaries } from "../db/funds.ts";
 import { canonicalTicker, loadAssets } from "../db/reference.ts";
 import { idempotency } from "../idempotency.ts";
-import { checkFundRow, writeFundBatch } from "../ledger/fund-batch.ts";
+import type { FailedPart } from "../ledger/batch.ts";
+import { writeFundBatch } from "../ledger/fund-batch.ts";
 import type { WriteContext } from "../ledger/submit.ts";
-import { BatchErrors } from "../ledger/validate.ts";
+import { BatchErrors, checkFundReference, fundProblems, schemaErrors } from "../ledger/validate.ts";
 import { invalid, Problem } from "../problem.ts";
 import { settleDerived } from "../recompute/settle.ts";
 import { sendList } from "../respond.ts";
@@ -35,33 +36,48 @@ const putFund = createRoute({
   },
 });
 
-funds.openapi(putFund, async (context) => {
-  const c = context as unknown as WriteContext;
-  const { ticker } = context.req.valid("param");
-  const input = context.req.valid("json");
-  const caller = c.get("caller");
-  if (caller.funds && !caller.funds.includes(ticker)) {
-    throw new Problem(403, `This token may not write fund ${ticker}.`);
-  }
-  const errors = new BatchErrors();
+funds.openapi(
+  putFund,
+  async (context) => {
+    const c = context as unknown as WriteContext;
+    const { ticker } = context.req.valid("param");
+    const input = context.req.valid("json");
+    const caller = c.get("caller");
+    if ((await fundsOutOfReach(c.env.DB, caller, [{ pointer: "", fund: ticker }])).length > 0) {
+      throw new Problem(403, `This token may not write fund ${ticker}.`);
+    }
+    const errors = new BatchErrors();
+    const assets = new Set((await loadAssets(c.env.DB)).keys());
+    checkFundReference(errors, "", input, assets);
+    if (errors.errors.length > 0) throw invalid(errors.errors);
+    // One fund is a batch of one: the same revisions, recompute queue and Idempotency-Key record, in one
+    // transaction, as POST /v1/funds.
+    const dryRun = c.req.query("dry_run") === "true";
+    const counts = await writeFundBatch(c.env.DB, {
+      funds: [{ ticker, ...input }],
+      source: caller.name,
+      requestId: c.get("requestId"),
+      recordedAt: new Date().toISOString(),
+      claim: c.get("idempotency"),
+      dryRun,
+    });
+    if (dryRun) return context.json({ ...counts, dry_run: true }, 200);
+    await settleDerived(c.env);
+    return context.json(counts, 200);
+  },
+  (result, c) => (result.success ? undefined : refuseFund(c as unknown as WriteContext, result)),
+);
+
+/**
+ * A body that failed its schema is refused with every problem at once: the schema's, and the reference
+ * checks (unknown asset, calendar, listing day closed) of the fields that passed it.
+ */
+async function refuseFund(c: WriteContext, failed: FailedPart): Promise<never> {
+  if (failed.target !== "json") throw invalid(schemaErrors(failed.error.issues));
   const assets = new Set((await loadAssets(c.env.DB)).keys());
-  checkFundRow(errors, "", { ticker, ...input }, assets);
-  if (errors.errors.length > 0) throw invalid(errors.errors);
-  // One fund is a batch of one: the same revisions, recompute queue and Idempotency-Key record, in one
-  // transaction, as POST /v1/funds.
-  const dryRun = c.req.query("dry_run") === "true";
-  const counts = await writeFundBatch(c.env.DB, {
-    funds: [{ ticker, ...input }],
-    source: caller.name,
-    requestId: c.get("requestId"),
-    recordedAt: new Date().toISOString(),
-    claim: c.get("idempotency"),
-    dryRun,
-  });
-  if (dryRun) return context.json({ ...counts, dry_run: true }, 200);
-  await settleDerived(c.env);
-  return context.json(counts, 200);
-});
+  const problems = fundProblems(FundInput, await c.req.json(), "", assets);
+  throw invalid(problems.length > 0 ? problems : schemaErrors(failed.error.issues));
+}
 
 const listRoute = createRoute({
   method: "get",
