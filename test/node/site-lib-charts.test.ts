@@ -1,10 +1,11 @@
-// Charts written directly as SVG and the compact daily history: the axes choose round ticks, lines
-// break where a value is missing, dense bars collapse to one column per pixel, and the typed columns
-// give back the API's numbers and its exact rows.
+// Charts written directly as SVG, their text as HTML beside it, and the compact daily history: the axes
+// choose round ticks and round the range out to them, lines break where a value is missing, dense bars
+// collapse to columns, a waterfall that cannot start at zero shows its break, and the typed columns give
+// back the API's numbers and its exact rows.
 import { describe, expect, it } from "vitest";
 import type { FundDayRow } from "../../shared/export.ts";
-import { barChart, lineChart } from "../../site/src/lib/charts.ts";
-import { timeTicks, valueTicks } from "../../site/src/lib/frame.ts";
+import { barChart, lineChart, waterfallChart } from "../../site/src/lib/charts.ts";
+import { markerRows, niceDomain, timeTicks, valueTicks } from "../../site/src/lib/frame.ts";
 import { exactRows, toHistory, valueAt } from "../../site/src/lib/history.ts";
 import { csvBody } from "../../site/src/lib/records.ts";
 import { fundDaySlice, fundDaySlices } from "../../site/src/lib/slices.ts";
@@ -28,24 +29,83 @@ describe("axes", () => {
   });
 });
 
-describe("charts as SVG", () => {
+/** The SVG inside a chart's markup, and the text outside it. */
+const svgOf = (chart: string) => /<svg[\s\S]*<\/svg>/.exec(chart)?.[0] ?? "";
+
+describe("charts as SVG with their text beside it", () => {
   it("draws a line as one path that breaks at a missing value, inside an img with its label", () => {
     const points = dates(5).map((date, i) => ({ date, value: i === 2 ? null : i * 10 }));
-    const svg = lineChart("A & B", points, { format: "usd", area: true });
-    expect(svg).toMatch(/^<svg role="img" aria-label="A &amp; B"/);
-    const line = /<path d="([^"]+)" fill="none" stroke="#4269d0"/.exec(svg)?.[1] ?? "";
+    const chart = lineChart("A & B", points, { format: "usd", area: true });
+    expect(svgOf(chart)).toMatch(/^<svg role="img" aria-label="A &amp; B"/);
+    const line = /<path d="([^"]+)" fill="none" stroke="#4269d0"/.exec(chart)?.[1] ?? "";
     expect(line.match(/M/g)).toHaveLength(2);
   });
 
-  it("collapses bars denser than the pixels into columns, and marks missing days", () => {
+  it("keeps every label out of the SVG, so it reads at the page's size at any width", () => {
+    const points = dates(1000).map((date, i) => ({ date, value: 1e9 + i * 1e7 }));
+    const chart = lineChart("AUM", points, {
+      format: "usd",
+      area: true,
+      markers: [{ date: "2015-03-01", label: "1" }],
+    });
+    expect(svgOf(chart)).not.toContain("<text");
+    expect(svgOf(chart)).toContain('preserveAspectRatio="none"');
+    expect(chart).toContain('<div class="chart-y" aria-hidden="true">');
+    expect(chart).toMatch(/<span class="marker" style="left:[\d.]+%;top:0%">1<\/span>/);
+    // Fewer time labels on a phone than on a desktop, each set marked.
+    expect(chart).toMatch(/<span class="wide"/);
+    expect(chart).toMatch(/<span class="narrow"/);
+  });
+
+  it("rounds the value axis out to ticks, so no mark runs past the last labelled one", () => {
+    expect(niceDomain(3.2e9, 97.6e9)).toMatchObject({ low: 0, high: 100e9 });
+    expect(niceDomain(-1.16e9, 1.56e9).ticks).toEqual([-1.5e9, -1e9, -0.5e9, 0, 0.5e9, 1e9, 1.5e9, 2e9]);
+    const bars = dates(10).map((date, i) => ({ date, value: (i - 3) * 1.3e8 }));
+    const chart = barChart("flows", bars, { interval: "day", format: "usd" });
+    const ys = [...svgOf(chart).matchAll(/[MHV]-?[\d.]+,(-?[\d.]+)/g)].map((m) => Number(m[1]));
+    expect(Math.min(...ys)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...ys)).toBeLessThanOrEqual(400);
+    expect(chart).toContain(">$0<");
+  });
+
+  it("collapses bars denser than the columns, and marks missing days with a ×", () => {
     const bars = dates(3000).map((date, i) => ({ date, value: i % 2 ? i : -i, missing: i === 7 }));
-    const svg = barChart("streaks", bars, { interval: "day", format: "number" });
-    const upward = /<path d="([^"]+)" fill="#2e9e5b"/.exec(svg)?.[1] ?? "";
+    const chart = barChart("streaks", bars, { interval: "day", format: "number" });
+    const upward = /<path d="([^"]+)" fill="#2e9e5b"/.exec(chart)?.[1] ?? "";
     const columns = upward.match(/M/g)?.length ?? 0;
     expect(columns).toBeGreaterThan(400);
-    expect(columns).toBeLessThanOrEqual(445);
-    expect(svg).toContain('stroke="#8a8f98"');
-    expect(svg.length).toBeLessThan(60_000);
+    expect(columns).toBeLessThanOrEqual(501);
+    expect(chart).toContain('<span class="missing"');
+    expect(chart.length).toBeLessThan(60_000);
+  });
+
+  it("breaks a waterfall's axis where it cannot start at zero, and says so", () => {
+    const steps = [
+      { label: "Start", value: 87.9e9, level: true },
+      { label: "Flows", value: 2.6e9 },
+      { label: "Price", value: 22.9e9 },
+      { label: "End", value: 113.4e9, level: true },
+    ];
+    const broken = waterfallChart("a week", steps);
+    expect(broken).toContain("chart-break");
+    expect(broken).toContain('style="fill:var(--bg)"');
+    const small = waterfallChart("from zero", [
+      { label: "Start", value: 10e9, level: true },
+      { label: "Flows", value: 8e9 },
+      { label: "End", value: 18e9, level: true },
+    ]);
+    expect(small).not.toContain("chart-break");
+    expect(small).toContain(">$0<");
+  });
+
+  it("shades spans and moves nearby markers down a row", () => {
+    expect(markerRows([0.1, 0.12, 0.13, 0.5])).toEqual([0, 1, 2, 0]);
+    const points = dates(100).map((date, i) => ({ date, value: i }));
+    const chart = lineChart("regimes", points, {
+      format: "number",
+      bands: [{ from: "2015-01-10", to: "2015-02-10", color: "#2e9e5b" }],
+    });
+    expect(chart).toMatch(/<path d="M[\d.]+,0H[\d.]+V400H[\d.]+Z" fill="#2e9e5b" fill-opacity="0.14"\/>/);
   });
 });
 

@@ -95,6 +95,9 @@ const flowOf = (fund: Fund, date: string, i: number): number | null => {
   return (fund.asset === "BTC" ? 100 : fund.asset === "ETH" ? 20 : 2) * 1e6 * (i % 3 === 0 ? -1 : 1);
 };
 
+/** BSOL pays a distribution on 12 Aug: its tables then carry a column of their own for it. */
+const PAYOUT = { fund: "BSOL", date: "2026-08-12", usd: "-1000000.00" };
+
 function fundRows(fund: Fund): FundDayRow[] {
   let cumulative = 500e6;
   return DATES.map((date, i) => {
@@ -115,7 +118,7 @@ function fundRows(fund: Fund): FundDayRow[] {
       other_effect_usd: "0.00",
       fee_effect_usd: "0.00",
       income_effect_usd: "0.00",
-      distribution_effect_usd: "0.00",
+      distribution_effect_usd: fund.ticker === PAYOUT.fund && date === PAYOUT.date ? PAYOUT.usd : "0.00",
       residual_units: "0",
       transfer_units: "0",
       income_units: "0",
@@ -240,8 +243,27 @@ const REVISIONS = [
   },
 ];
 
+/** The corporate actions the charts annotate, as GET /v1/revisions?entity=event lists them. */
+const EVENTS = [
+  {
+    id: 3,
+    entity: "event",
+    subject: "BSOL",
+    date: PAYOUT.date,
+    key: `distribution|${PAYOUT.date}|BSOL||sec.gov/Archives/edgar/data/1/2/R9.htm`,
+    old_value: null,
+    new_value: { units: null, usd: "1000000.00", fee_bps: null, new_ticker: null, note: "a payout" },
+    recorded_at: "2026-08-22T09:14:03Z",
+    observed_at: null,
+    source: "BSOL 10-Q note 9 (sec.gov/Archives/edgar/data/1/2/R9.htm)",
+  },
+];
+
+const SITE_URL = "https://aumflow.example";
 let outDir = "";
 const pages = new Map<string, string>();
+/** Every file of the build that is not a page: CSV, XML, text. */
+const files = new Map<string, string>();
 const page = (route: string) => {
   const html = pages.get(route);
   if (html === undefined) throw new Error(`no page ${route}`);
@@ -314,9 +336,18 @@ beforeAll(async () => {
     writeFileSync(path.join(dir, `daily/${fund.ticker}.json`), JSON.stringify(answer));
   }
   writeFileSync(path.join(dir, "revisions.json"), JSON.stringify({ revisions: REVISIONS }));
+  writeFileSync(path.join(dir, "events.json"), JSON.stringify({ revisions: EVENTS }));
   outDir = mkdtempSync(path.join(tmpdir(), "aumflow-market-site-"));
-  await buildSite({ exportDir: dir, outDir, quiet: true });
+  // The site's public address, as a deployment sets it: every absolute link must carry it.
+  process.env.AUMFLOW_SITE_URL = SITE_URL;
+  try {
+    await buildSite({ exportDir: dir, outDir, quiet: true });
+  } finally {
+    delete process.env.AUMFLOW_SITE_URL;
+  }
   for (const entry of readdirSync(outDir, { recursive: true }) as string[]) {
+    if (/\.(csv|xml|txt)$/.test(entry))
+      files.set(`/${entry}`, readFileSync(path.join(outDir, entry), "utf8"));
     if (!entry.endsWith("index.html")) continue;
     const route = `/${entry.slice(0, -"index.html".length)}`;
     pages.set(route, readFileSync(path.join(outDir, entry), "utf8"));
@@ -394,5 +425,90 @@ describe("revision history in words", () => {
     for (const [route, html] of pages) expect(html, route).not.toContain("|farside");
     expect(existsSync(path.join(outDir, "data/revisions.csv"))).toBe(true);
     expect(readFileSync(path.join(outDir, "data/revisions.csv"), "utf8")).not.toContain("|farside");
+  });
+});
+
+describe("the flow tables", () => {
+  it("has a table per asset and for all funds, each year in US$ millions, in coins and as CSV", () => {
+    for (const route of [
+      "/flows/",
+      "/flows/btc/",
+      "/flows/btc/2026/",
+      "/flows/btc/2026/coins/",
+      "/flows/sol/2026/",
+      "/flows/all/2026/",
+    ])
+      expect(pages.has(route), route).toBe(true);
+    expect(pages.has("/flows/all/2026/coins/")).toBe(false);
+    expect(files.has("/flows/btc/2026.csv")).toBe(true);
+    expect(files.has("/flows/btc/2026-coins.csv")).toBe(true);
+    for (const route of ["/", "/assets/BTC/", "/funds/IBIT/"])
+      expect(page(route), route).toMatch(/href="\/flows\//);
+  });
+
+  it("marks the partial day, the figure not reported yet and the restated one, and adds up what was reported", () => {
+    const html = page("/flows/btc/2026/");
+    const row = /<tr id="d-2026-08-21">[\s\S]*?<\/tr>/.exec(html)?.[0] ?? "";
+    expect(row).toContain('<span class="state">partial: awaiting IBIT</span>');
+    expect(row).toContain('title="not reported yet">–</td>');
+    // MSBT's +100.0 alone makes the Total, marked partial.
+    expect(row).toMatch(/<td class="num total part" title="partial: awaiting IBIT">100\.0<\/td>/);
+    // No weekend row; the week's sum follows its last day.
+    expect(html).not.toContain('id="d-2026-08-15"');
+    expect(html).toMatch(/<tr class="sum week"><th scope="row" class="date">Week 34/);
+    expect(text("/flows/btc/2026/")).toContain(
+      "IBIT, 12 Aug 2026: 0.0 → \u2212\u2060$46.8M, seen 13 Aug 02:30 UTC",
+    );
+    expect(html).toMatch(/title="restated: 0\.0 → [^"]+"/);
+    const csv = files.get("/flows/btc/2026.csv") ?? "";
+    // Columns are the funds largest first by AUM today; read each by its header.
+    const header = csv.split("\r\n")[0]?.split(",") ?? [];
+    expect([...header].sort()).toEqual(["IBIT_usd_m", "MSBT_usd_m", "Total_usd_m", "date", "note"]);
+    const line =
+      csv
+        .split("\r\n")
+        .find((l) => l.startsWith("2026-08-21,"))
+        ?.split(",") ?? [];
+    const at = (column: string) => line[header.indexOf(column)];
+    expect([at("IBIT_usd_m"), at("MSBT_usd_m"), at("Total_usd_m"), at("note")]).toEqual([
+      "",
+      "100.0",
+      "100.0",
+      "partial: awaiting IBIT",
+    ]);
+  });
+
+  it("names each asset's total in the all-funds table", () => {
+    const html = page("/flows/all/2026/");
+    for (const label of ["BTC total", "ETH total", "SOL total", "Total"])
+      expect(html).toContain(`>${label}<`);
+  });
+});
+
+describe("the split of AUM changes", () => {
+  it("gives distributions a column of their own where there are any, and none where there are none", () => {
+    expect(page("/funds/BSOL/")).toContain(">Distributions</th>");
+    expect(page("/funds/IBIT/")).not.toContain(">Distributions</th>");
+    expect(page("/funds/IBIT/")).not.toContain(">Staking income</th>");
+  });
+});
+
+describe("honest charts", () => {
+  it("keeps chart text out of the SVGs and annotates events with their source", () => {
+    for (const [route, html] of pages)
+      expect(html, route).not.toMatch(/<svg[^>]*>(?:(?!<\/svg>)[\s\S])*<text/);
+    const sol = text("/funds/BSOL/");
+    expect(sol).toContain("12 Aug 2026: BSOL pays $1.0M out to its shareholders");
+    expect(page("/funds/BSOL/")).toContain('href="https://www.sec.gov/Archives/edgar/data/1/2/R9.htm"');
+  });
+});
+
+describe("the site's own address", () => {
+  it("is in every canonical link, the sitemap, the feed and robots.txt, and localhost never is", () => {
+    expect(page("/")).toContain(`<link rel="canonical" href="${SITE_URL}/">`);
+    expect(files.get("/sitemap.xml")).toContain(`<loc>${SITE_URL}/flows/btc/2026/</loc>`);
+    expect(files.get("/robots.txt")).toContain(`Sitemap: ${SITE_URL}/sitemap.xml`);
+    expect(files.get("/weekly/feed.xml")).toContain(`<link href="${SITE_URL}/weekly/2026-W34/"/>`);
+    for (const [name, body] of [...pages, ...files]) expect(body, name).not.toContain("localhost:8787");
   });
 });

@@ -18,6 +18,8 @@ export interface AssetLine {
   aum: number | null;
   flow: number | null;
   flow20d: number | null;
+  /** Consecutive days of net inflows (+) or outflows (−) to that day. */
+  streak: number;
   /** The report date's flow so far, with how complete it is. */
   report: DayCompleteness & { flow: number | null };
 }
@@ -36,6 +38,7 @@ export function assetLines(model: Model, date: string | null): AssetLine[] {
       aum: f.num(row?.aum_usd),
       flow: f.num(row?.net_flow_usd),
       flow20d: f.num(row?.flow_20d_usd),
+      streak: row?.streak ?? 0,
       report: reportRow
         ? { ...model.completeness(reportRow), flow: f.num(reportRow.net_flow_usd) }
         : { completeness: null, awaiting: [], flow: null },
@@ -74,6 +77,7 @@ export function assetTable(model: Model, date: string | null, current?: string):
       { label: "AUM", numeric: true },
       { label: "Share", numeric: true },
       { label: "Net flow", numeric: true },
+      { label: "Streak", numeric: true },
       { label: "20-day flow", numeric: true },
       ...(behind ? [{ label: `${f.date(model.reportDate).slice(0, -5)} so far` }] : []),
     ],
@@ -85,6 +89,7 @@ export function assetTable(model: Model, date: string | null, current?: string):
       line.funds === 0 ? "no fund yet" : f.usd(line.aum),
       line.funds === 0 ? "—" : f.share(total && line.aum !== null ? line.aum / total : null),
       line.funds === 0 ? "—" : signedCell(line.flow),
+      line.funds === 0 ? "—" : f.streakShort(line.streak),
       line.funds === 0 ? "—" : signedCell(line.flow20d),
       ...(behind ? [line.funds === 0 ? "—" : reportCell(line.report)] : []),
     ]),

@@ -1,11 +1,34 @@
 // Where AUM changes came from: per period as stacked parts, and one period as a waterfall from the
-// opening to the closing AUM.
+// opening to the closing AUM. Staking income kept and distributions paid out are parts of their own
+// wherever the shown periods have any (split.ts); the parts always add up to the change.
 import { periodCell, signedCell } from "./cells.ts";
-import { type AttributionRow, attributionChart, COLOR, type Step, waterfallChart } from "./charts.ts";
-import type { FigureData } from "./figures.ts";
+import {
+  type AttributionRow,
+  attributionChart,
+  COLOR,
+  type Part,
+  type Step,
+  waterfallChart,
+} from "./charts.ts";
+import type { FigureData, LegendEntry } from "./figures.ts";
 import * as f from "./format.ts";
 import { aumChange, type Slice, statusTag } from "./slices.ts";
-import { type TableData, toned } from "./table.ts";
+import { extraParts, shownParts } from "./split.ts";
+import { type Cell, type TableData, toned } from "./table.ts";
+
+/** The chart's parts: investors, price, staking income and payouts where there are any, then the rest. */
+function chartParts(slices: Slice[]): (Part & { value: (s: Slice) => number })[] {
+  return [
+    { name: "Investors (flows)", color: COLOR.flow, value: (s: Slice) => s.flow ?? 0 },
+    { name: "Price (market)", color: COLOR.market, value: (s: Slice) => s.market },
+    ...extraParts(slices).map((part) => ({
+      name: part.column,
+      color: part.color,
+      value: (s: Slice) => s[part.key] ?? 0,
+    })),
+    { name: "Other and fees", color: COLOR.other, value: (s: Slice) => s.other + s.fee },
+  ];
+}
 
 /** Per week or month: how much of the AUM change came from investors, the price, and the rest. */
 export function attributionFigure(
@@ -24,48 +47,48 @@ export function attributionFigure(
     Math.abs(openingOther) >= 1
       ? ` The first ${period} leaves out the ${f.usd(openingOther)} of coins already held on the first day of the record: they are the starting level, not a change.`
       : "";
-  const parts = slices.flatMap((s): AttributionRow[] => [
-    { date: s.start, part: "Investors (flows)", value: s.flow ?? 0 },
-    { date: s.start, part: "Price (market)", value: s.market },
-    { date: s.start, part: "Other and fees", value: s.other + s.fee },
-  ]);
+  const parts = chartParts(slices);
+  const rows = slices.flatMap((s): AttributionRow[] =>
+    parts.map((part) => ({ date: s.start, part: part.name, value: part.value(s) })),
+  );
   const net = slices.map((s) => ({ date: s.start, value: aumChange(s) }));
   const flows = slices.reduce((sum, s) => sum + (s.flow ?? 0), 0);
   const market = slices.reduce((sum, s) => sum + s.market, 0);
+  const extras = extraParts(slices)
+    .map((part) => `, ${part.words} ${f.signedUsd(slices.reduce((sum, s) => sum + (s[part.key] ?? 0), 0))}`)
+    .join("");
   const title = `${subject}: where each ${period}'s AUM change came from`;
+  const legend: LegendEntry[] = [
+    ...parts.map((part) => ({ label: part.name.toLowerCase(), color: part.color })),
+    { label: "net change", color: "currentColor", kind: "line" },
+  ];
   return {
     id,
     title,
-    description: `Each bar splits a ${period}'s change in AUM into what investors did (flows), what the price did to the coins already held (market), and the rest (fees, corporate actions, staking rewards and payouts, reconciliation); the dot is the net change. Over the whole span investors added ${f.signedUsd(flows)} and the price ${f.signedUsd(market)}.${openingNote}`,
-    svg: attributionChart(title, parts, net, period === "week" ? "monday" : "month"),
-    legend: [
-      { label: "investors (flows)", color: COLOR.flow },
-      { label: "price (market)", color: COLOR.market },
-      { label: "other and fees", color: COLOR.other },
-    ],
+    description: `Each bar splits a ${period}'s change in AUM into what investors did (flows), what the price did to the coins already held (market)${extras ? ", staking income and payouts" : ""}, and the rest (fees, corporate actions, reconciliation); the line across it is the net change. Over the whole span investors added ${f.signedUsd(flows)} and the price ${f.signedUsd(market)}${extras}.${openingNote}`,
+    svg: attributionChart(title, rows, net, period === "week" ? "monday" : "month", parts),
+    legend,
     table: attributionTable(slices),
   } satisfies FigureData;
 }
 
 export function attributionTable(slices: Slice[]): TableData {
+  const parts = shownParts(slices);
   return {
     columns: [
       { label: "Period" },
       { label: "AUM change", numeric: true },
-      { label: "Flows", numeric: true },
-      { label: "Market", numeric: true },
-      { label: "Other", numeric: true },
-      { label: "Fees", numeric: true },
+      ...parts.map((part) => ({ label: part.key === "flow" ? "Flows" : part.column, numeric: true })),
       { label: "AUM at end", numeric: true },
       { label: "Note" },
     ],
     rows: slices.map((s) => [
       periodCell(s),
       signedCell(aumChange(s)),
-      signedCell(s.flow),
-      signedCell(s.market),
-      f.signedUsd(s.other),
-      f.signedUsd(s.fee),
+      ...parts.map((part): Cell => {
+        const value = s[part.key];
+        return part.key === "flow" || part.key === "market" ? signedCell(value) : f.signedUsd(value);
+      }),
       f.usd(s.aum),
       statusTag(s),
     ]),
@@ -74,22 +97,32 @@ export function attributionTable(slices: Slice[]): TableData {
 
 /** One period's change as a walk from the opening AUM to the closing AUM. */
 export function waterfallFigure(id: string, title: string, slice: Slice, opening: number): FigureData {
-  const steps: Step[] = [
-    { label: "AUM at start", value: opening, level: true },
-    { label: "Investors", value: slice.flow ?? 0 },
-    { label: "Price", value: slice.market },
-    { label: "Other", value: slice.other },
-    { label: "Fees", value: slice.fee },
-    { label: "AUM at end", value: slice.aum, level: true },
+  const parts = shownParts([slice]);
+  const steps: (Step & { name: string })[] = [
+    { name: "AUM at start", label: "Start", value: opening, level: true },
+    ...parts.map((part) => ({
+      name:
+        part.key === "flow"
+          ? "Investors (net flows)"
+          : part.key === "market"
+            ? "Price (market effect)"
+            : part.column,
+      label: part.short,
+      value: slice[part.key] ?? 0,
+    })),
+    { name: "AUM at end", label: "End", value: slice.aum, level: true },
   ];
+  const words = parts.map((part) => `${part.words} ${f.signedUsd(slice[part.key])}`).join(", ");
+  const svg = waterfallChart(title, steps);
+  const broken = svg.includes("chart-break");
   return {
     id,
     title,
-    description: `AUM went from ${f.usd(opening)} to ${f.usd(slice.aum)}: investors ${f.signedUsd(slice.flow)}, price ${f.signedUsd(slice.market)}, other ${f.signedUsd(slice.other)}, fees ${f.signedUsd(slice.fee)}.`,
-    svg: waterfallChart(title, steps),
+    description: `AUM went from ${f.usd(opening)} to ${f.usd(slice.aum)}: ${words}.${broken ? " The axis starts above zero (marked ≈) so the changes can be seen; the bars of the opening and closing AUM are cut near their foot." : ""}`,
+    svg,
     table: {
       columns: [{ label: "Step" }, { label: "Amount", numeric: true }],
-      rows: steps.map((s) => [s.label, s.level ? f.usd(s.value) : toned(f.signedUsd(s.value), s.value)]),
+      rows: steps.map((s) => [s.name, s.level ? f.usd(s.value) : toned(f.signedUsd(s.value), s.value)]),
     },
   };
 }

@@ -1,7 +1,9 @@
 // The one place the site gets its data, once per build. Everything comes from the API's own answers
-// (GET /v1/export, every fund's daily rows from /v1/daily, /v1/revisions?restated=true), or from the same
+// (GET /v1/export; every fund's daily rows from /v1/daily; from /v1/revisions the restatements, the
+// corporate actions and the holdings marks; every source's closes from /v1/prices), or from the same
 // documents saved as files when AUMFLOW_EXPORT_DIR is set (export.json, daily/<TICKER>.json as
-// /v1/funds/{t}/daily answers, revisions.json).
+// /v1/funds/{t}/daily answers, revisions.json, and events.json, holdings.json and prices.json when
+// the folder has them).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { ExportDocument, FundDayRow, RevisionRow } from "../../../shared/export.ts";
@@ -12,8 +14,34 @@ export interface SiteData {
   /** Each fund's calendar-day rows, oldest first, by ticker (held compactly: see history.ts). */
   daily: ReadonlyMap<string, FundHistory>;
   revisions: readonly RevisionRow[];
+  /**
+   * Every corporate action on record (spin-offs, ticker and fee changes, distributions, seeds), as
+   * GET /v1/revisions?entity=event lists them: the trend charts annotate them, with their sources.
+   * Saved answers without an events.json have none.
+   */
+  events: readonly RevisionRow[];
+  /** Every holdings mark on record (a filing's count of the coins held), with its source. */
+  holdings: readonly RevisionRow[];
+  /**
+   * The closes of every asset-day more than one source gave a close for (GET /v1/prices lists each
+   * source's beside the one used, with the difference): the asset pages say how far they differ.
+   * Saved answers without a prices.json have none.
+   */
+  crossPrices: readonly PriceRecord[];
   /** Where it came from, for the footer and the build log. */
   origin: string;
+}
+
+/** One source's close of one asset-day, as GET /v1/prices lists it. */
+export interface PriceRecord {
+  asset: string;
+  date: string;
+  source: string;
+  close_usd: string;
+  /** True for the close the engine uses. */
+  used: boolean;
+  /** This source's close minus the used one. */
+  difference_usd: string;
 }
 
 interface FundDaily {
@@ -53,9 +81,12 @@ async function load(): Promise<SiteData> {
   };
   const exportDocument = read("export").then(checkExport);
   // From files, the export names the funds to read; from the API, the three reads go side by side.
-  const [doc, revisions] = await Promise.all([
+  const [doc, revisions, events, holdings, prices] = await Promise.all([
     exportDocument,
     dir ? read("revisions").then((page) => (page as RevisionPage).revisions) : allRevisions(api),
+    dir ? readOptional(readBytes, "events") : allRevisions(api, "entity=event"),
+    dir ? readOptional(readBytes, "holdings") : allRevisions(api, "entity=holding"),
+    dir ? readOptional(readBytes, "prices", "prices") : pricesOf(api),
     dir
       ? exportDocument.then((found) =>
           forEachLimited(
@@ -71,7 +102,48 @@ async function load(): Promise<SiteData> {
   console.log(
     `aumflow: data_version ${doc.data_version}, ${doc.funds.length} funds from ${origin} in ${seconds}s`,
   );
-  return { export: doc, daily, revisions: (revisions ?? []).filter(isRestatement), origin };
+  return {
+    export: doc,
+    daily,
+    revisions: (revisions ?? []).filter(isRestatement),
+    events: (events ?? []).filter((row) => row.entity === "event"),
+    holdings: (holdings ?? []).filter((row) => row.entity === "holding"),
+    crossPrices: crossSource(prices as PriceRecord[]),
+    origin,
+  };
+}
+
+/** A saved answer that may be absent (older saves have no events.json): none then. */
+async function readOptional<T = RevisionRow>(
+  readBytes: Reader,
+  document: string,
+  field = "revisions",
+): Promise<T[]> {
+  try {
+    const page = parse(await readBytes(document), document) as Record<string, unknown>;
+    const list = page?.[field];
+    return Array.isArray(list) ? (list as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Every source's closes; an API without the route gives none (the pages then say nothing of it). */
+async function pricesOf(api: string): Promise<PriceRecord[]> {
+  try {
+    const page = (await getJson(`${api}/v1/prices`)) as { prices?: PriceRecord[] };
+    return page.prices ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** Only the asset-days more than one source gave a close for: the rest say nothing about differences. */
+function crossSource(prices: readonly PriceRecord[]): PriceRecord[] {
+  const count = new Map<string, number>();
+  for (const price of prices)
+    count.set(`${price.asset}|${price.date}`, (count.get(`${price.asset}|${price.date}`) ?? 0) + 1);
+  return prices.filter((price) => (count.get(`${price.asset}|${price.date}`) ?? 0) > 1);
 }
 
 interface RevisionPage {
@@ -107,14 +179,18 @@ async function eachDailyLine(api: string, onLine: (bytes: Uint8Array) => void): 
   }
 }
 
-/** Pages through GET /v1/revisions?restated=true (by revision id): the only revisions pages show. */
-async function allRevisions(api: string): Promise<RevisionRow[]> {
+/**
+ * Pages through GET /v1/revisions (by revision id): the restatements (restated=true), which are the
+ * only revisions pages show as such, or every corporate action (entity=event), first records included.
+ */
+async function allRevisions(api: string, query = "restated=true"): Promise<RevisionRow[]> {
+  const restated = query === "restated=true";
   const kept: RevisionRow[] = [];
   let since: string | undefined;
   do {
-    const url = `${api}/v1/revisions?restated=true&limit=10000${since ? `&since=${since}` : ""}`;
+    const url = `${api}/v1/revisions?${query}&limit=10000${since ? `&since=${since}` : ""}`;
     const page = (await getJson(url)) as RevisionPage;
-    kept.push(...page.revisions.filter(isRestatement));
+    kept.push(...(restated ? page.revisions.filter(isRestatement) : page.revisions));
     since = page.next_since;
   } while (since);
   return kept;

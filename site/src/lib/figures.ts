@@ -2,7 +2,7 @@
 // The same builders serve the fund, issuer, asset and trend pages (see also attribution.ts, stacks.ts).
 import { monthOf } from "../../../shared/dates.ts";
 import { weekOf } from "./calendar.ts";
-import { type Bar, barChart, COLOR, type DatedValue, lineChart } from "./charts.ts";
+import { type Band, type Bar, barChart, COLOR, type DatedValue, lineChart, type Marker } from "./charts.ts";
 import * as f from "./format.ts";
 import { type Slice, statusTag } from "./slices.ts";
 import { type Cell, type TableData, toned } from "./table.ts";
@@ -10,6 +10,19 @@ import { type Cell, type TableData, toned } from "./table.ts";
 export interface LegendEntry {
   label: string;
   color: string;
+  /** Drawn as a line (the net change) or a light band (a shaded span); else a swatch. */
+  kind?: "line" | "band";
+}
+
+/** A numbered annotation listed under a chart: what happened that day, and where it is from. */
+export interface Note {
+  label: string;
+  date: string;
+  text: string;
+  /** Where the fact comes from, linked when it is an address. */
+  source?: { text: string; href?: string | undefined } | undefined;
+  /** A page of this site that says more. */
+  href?: string | undefined;
 }
 
 export interface FigureData {
@@ -20,7 +33,11 @@ export interface FigureData {
   legend?: LegendEntry[];
   table: TableData;
   /** Says how the table was thinned, when it was. */
-  tableNote?: string;
+  tableNote?: string | undefined;
+  /** The annotations the chart numbers, listed under it. */
+  notes?: Note[] | undefined;
+  /** Words beside the chart: how to read it, or what it cannot say. */
+  aside?: string | undefined;
 }
 
 const MAX_TABLE_ROWS = 120;
@@ -53,7 +70,29 @@ function firstAndLast<T>(rows: T[]): [T, T] | undefined {
   return first && last ? [first, last] : undefined;
 }
 
-export function aumFigure(id: string, subject: string, days: Slice[]): FigureData {
+/** Options every trend figure takes: numbered annotations and shaded spans, with their legend. */
+export interface TrendOptions {
+  notes?: Note[];
+  bands?: Band[];
+  bandLegend?: LegendEntry[];
+  aside?: string;
+  /** The area under an AUM line; off where shaded spans would show through it. */
+  area?: boolean;
+}
+
+const markersOf = (notes: Note[] | undefined): Marker[] =>
+  (notes ?? []).map((note) => ({ date: note.date, label: note.label }));
+
+/** Days before any fund of the group listed (a trust's holdings) are no part of its trend. */
+export const listed = (days: Slice[]) => days.filter((day) => day.status !== "not_listed");
+
+export function aumFigure(
+  id: string,
+  subject: string,
+  allDays: Slice[],
+  options: TrendOptions = {},
+): FigureData {
+  const days = listed(allDays);
   const points = days.map((day) => ({ date: day.start, value: day.aum }));
   const ends = firstAndLast(days);
   const title = `${subject}: assets under management`;
@@ -65,12 +104,21 @@ export function aumFigure(id: string, subject: string, days: Slice[]): FigureDat
     id,
     title,
     description,
-    svg: lineChart(title, points, { format: "usd", area: true }),
+    svg: lineChart(title, points, {
+      format: "usd",
+      area: options.area ?? true,
+      zero: options.area === false,
+      markers: markersOf(options.notes),
+      bands: options.bands,
+    }),
+    legend: options.bandLegend,
     table: {
       columns: [{ label: "Date" }, { label: "AUM", numeric: true }],
       rows: rows.map((p) => [f.date(p.date), f.usd(p.value)]),
     },
     tableNote: note,
+    notes: options.notes,
+    aside: options.aside,
   };
 }
 
@@ -128,7 +176,13 @@ export function flowsFigure(id: string, subject: string, slices: Slice[], period
   } satisfies FigureData;
 }
 
-export function cumulativeFigure(id: string, subject: string, days: Slice[]): FigureData {
+export function cumulativeFigure(
+  id: string,
+  subject: string,
+  allDays: Slice[],
+  options: TrendOptions = {},
+): FigureData {
+  const days = listed(allDays);
   const points = days.map((day) => ({ date: day.start, value: day.cumulative }));
   const last = days.at(-1);
   const title = `${subject}: cumulative net flows`;
@@ -139,12 +193,13 @@ export function cumulativeFigure(id: string, subject: string, days: Slice[]): Fi
     description: last
       ? `Everything investors put in minus everything they took out: ${f.signedUsd(last.cumulative)} by ${f.date(last.end)}.`
       : "No flows yet.",
-    svg: lineChart(title, points, { format: "usd", zero: true }),
+    svg: lineChart(title, points, { format: "usd", zero: true, markers: markersOf(options.notes) }),
     table: {
       columns: [{ label: "Date" }, { label: "Cumulative net flow", numeric: true }],
       rows: rows.map((p) => [f.date(p.date), toned(f.signedUsd(p.value), p.value)]),
     },
     tableNote: note,
+    notes: options.notes,
   };
 }
 
@@ -159,15 +214,18 @@ export function lineFigure(
     zero?: boolean;
     thresholds?: number[];
     show: (value: number | null) => string;
-  },
+  } & TrendOptions,
 ): FigureData {
   const { rows, note } = thin(points);
-  const { format, zero, thresholds } = options;
+  const { format, zero, thresholds, bands } = options;
   return {
     id,
     title,
     description,
-    svg: lineChart(title, points, { format, zero, thresholds }),
+    svg: lineChart(title, points, { format, zero, thresholds, bands, markers: markersOf(options.notes) }),
+    legend: options.bandLegend,
+    notes: options.notes,
+    aside: options.aside,
     table: {
       columns: [{ label: "Date" }, { label: "Value", numeric: true }],
       rows: rows.map((p) => [f.date(p.date), options.show(p.value)]),

@@ -141,6 +141,13 @@ export function streak(value: number): string {
   return `${days} ${value > 0 ? "inflow" : "outflow"} day${days === 1 ? "" : "s"} in a row`;
 }
 
+/** A streak in a table cell: "5 days in", "13 days out", "1 day in"; none: "—". */
+export function streakShort(value: number): string {
+  if (value === 0) return "—";
+  const days = Math.abs(value);
+  return `${days} day${days === 1 ? "" : "s"} ${value > 0 ? "in" : "out"}`;
+}
+
 export function plural(value: number, noun: string): string {
   return `${count(value)} ${noun}${value === 1 ? "" : "s"}`;
 }

@@ -1,47 +1,67 @@
-// The frame of a chart over time, written as SVG text: a time axis, a value axis with grid lines, and
-// scales that place marks inside. The same geometry as the Plot charts beside it (520 × 250 units,
-// the same margins, ticks and type), drawn without a DOM: a fund page's charts cost a millisecond.
+// The frame every chart is drawn in, as text: the plot area as one SVG that stretches to the width
+// the page gives it (preserveAspectRatio="none", strokes that do not scale), and the axes' labels,
+// annotations and value labels as HTML laid over and around it. Text is never inside the SVG, so it
+// keeps the page's type size at any width: 12px on a 390px phone as on a wide desktop, where the
+// chart uses the whole width of the column instead of a fixed 520 units scaled up.
+//
+// Values are rounded out to the ticks, so every mark ends inside a labelled axis: nothing is drawn
+// past the last tick, and bar axes include zero.
 
-// Drawn small and scaled up: at 520 units wide the axis text stays legible on a 375px phone.
-export const WIDTH = 520;
-export const HEIGHT = 250;
-// The bottom leaves room for two-line time ticks ("28" over "Jun") without clipping their descenders.
-const MARGIN = { top: 20, right: 20, bottom: 34, left: 56 };
+/** The plot area's own units: marks are placed in a 1000 × 400 box the browser stretches. */
+export const WIDTH = 1000;
+export const HEIGHT = 400;
 const DAY_MS = 86_400_000;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** A coordinate to a tenth of a unit: finer is invisible and only costs bytes. */
 export const at = (value: number) => String(Math.round(value * 10) / 10);
+/** A position as a percentage of the plot, to a hundredth. */
+export const pct = (fraction: number) => `${Math.round(fraction * 10_000) / 100}%`;
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 export const escapeXml = (text: string) => text.replace(/[&<>"]/g, (c) => ESCAPES[c] ?? c);
 
-export interface Frame {
-  /** Milliseconds since the epoch (UTC) to x. */
-  x: (time: number) => number;
-  y: (value: number) => number;
-  /** A horizontal line across the plot at a value, with the given extra attributes. */
-  rule: (value: number, attributes: string) => string;
-  /** The SVG around the marks. */
-  svg: (label: string, marks: string) => string;
-}
-
 /** Round steps of 1, 2 or 5 times a power of ten, as d3 and Plot choose them. */
 export function valueTicks(low: number, high: number, count: number): number[] {
   if (!(high > low)) return Number.isFinite(low) ? [low] : [];
-  const raw = (high - low) / count;
-  const power = Math.floor(Math.log10(raw));
-  const error = raw / 10 ** power;
-  const factor = error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1;
-  // Integer steps and a scale, so that 0.1 × 3 prints as 0.3.
-  const [step, scale] = power >= 0 ? [factor * 10 ** power, 1] : [factor, 10 ** -power];
+  const [step, scale] = tickStep(low, high, count);
   const ticks: number[] = [];
   for (let i = Math.ceil((low * scale) / step); i <= Math.floor((high * scale) / step); i++)
     ticks.push((i * step) / scale || 0); // never −0
   return ticks;
 }
 
-interface TimeTick {
+/** The tick step as an integer and a scale, so that 0.1 × 3 prints as 0.3. */
+function tickStep(low: number, high: number, count: number): [step: number, scale: number] {
+  const raw = (high - low) / count;
+  const power = Math.floor(Math.log10(raw));
+  const error = raw / 10 ** power;
+  const factor = error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1;
+  return power >= 0 ? [factor * 10 ** power, 1] : [factor, 10 ** -power];
+}
+
+/**
+ * The value range rounded out to whole ticks, and its ticks: the marks end inside the axis, and the
+ * first and last gridlines are labelled. A range of one value gets a tick either side.
+ */
+export function niceDomain(
+  low: number,
+  high: number,
+  count = 5,
+): { low: number; high: number; ticks: number[] } {
+  if (!(high > low)) {
+    const spread = Math.abs(low) > 0 ? Math.abs(low) * 0.1 : 1;
+    return niceDomain(low - spread, high + spread, count);
+  }
+  const [step, scale] = tickStep(low, high, count);
+  const nice = {
+    low: (Math.floor((low * scale) / step) * step) / scale,
+    high: (Math.ceil((high * scale) / step) * step) / scale,
+  };
+  return { ...nice, ticks: valueTicks(nice.low, nice.high, count) };
+}
+
+export interface TimeTick {
   time: number;
   lines: string[];
 }
@@ -58,6 +78,7 @@ export function timeTicks(start: number, end: number, count: number): TimeTick[]
     [7, "day", 7],
     [30, "month", 1],
     [91, "month", 3],
+    [182, "month", 6],
     [365, "year", 1],
   ];
   let choice = steps.at(-1) as (typeof steps)[number];
@@ -115,52 +136,129 @@ export function timeTicks(start: number, end: number, count: number): TimeTick[]
   return ticks;
 }
 
-function tickText(x: number, y: number, lines: string[]): string {
-  if (lines.length === 1)
-    return `<text x="${at(x)}" y="${at(y)}" dy="0.7em">${escapeXml(lines[0] ?? "")}</text>`;
-  const spans = lines.map(
-    (line, i) => `<tspan x="${at(x)}" ${i === 0 ? 'dy="0.7em"' : 'dy="1em"'}>${escapeXml(line)}</tspan>`,
-  );
-  return `<text y="${at(y)}">${spans.join("")}</text>`;
+/** A label under the plot: where (0..1 across) and its lines ("Jan", "2025"). */
+export interface XLabel {
+  at: number;
+  lines: string[];
+  /** Shown only on wide screens, or only on narrow ones (fewer ticks fit a phone). */
+  only?: "wide" | "narrow";
 }
 
 /**
- * A frame from the time span and the value range its marks need. Values are not rounded out to
- * a tick, as in Plot: the marks fill the height.
+ * The time axis's labels for both widths: about six on a desktop, three or four on a phone. A tick in
+ * both sets with the same words is written once.
  */
+export function timeLabels(start: number, end: number, x: (time: number) => number): XLabel[] {
+  const key = (t: TimeTick) => `${t.time} ${t.lines.join(" ")}`;
+  const wide = timeTicks(start, end, 6);
+  const narrow = timeTicks(start, end, 3.2);
+  const inNarrow = new Set(narrow.map(key));
+  const inWide = new Set(wide.map(key));
+  const label = (t: TimeTick, only?: "wide" | "narrow"): XLabel => ({
+    at: x(t.time) / WIDTH,
+    lines: t.lines,
+    ...(only && { only }),
+  });
+  return [
+    ...wide.map((t) => label(t, inNarrow.has(key(t)) ? undefined : "wide")),
+    ...narrow.filter((t) => !inWide.has(key(t))).map((t) => label(t, "narrow")),
+  ].sort((a, b) => a.at - b.at);
+}
+
+/** Text laid over the plot: a marker's number, a value above a bar, a × for a day with no figure. */
+export interface Overlay {
+  /** 0..1 across and down the plot. */
+  x: number;
+  y: number;
+  text: string;
+  /** "note": a numbered annotation; "value": a bar's value; "missing": a day with no figure. */
+  kind: "note" | "value" | "missing";
+  /** For values: above the point (the default) or below it. */
+  below?: boolean;
+  /** For notes: the row it sits in, so that markers close together do not overlap. */
+  row?: number;
+}
+
+export interface Shell {
+  label: string;
+  /** The SVG marks, in plot units (WIDTH × HEIGHT). */
+  marks: string;
+  /** Gridlines and their labels, top to bottom or any order. */
+  yTicks: { y: number; text: string }[];
+  xLabels: XLabel[];
+  overlays?: Overlay[];
+  /** Says the value axis does not start at zero, drawn as a break at its foot. */
+  yBreak?: boolean;
+}
+
+/** The chart as HTML: the value labels, the plot (the SVG and its overlays), the time labels. */
+export function shell(chart: Shell): string {
+  const width = Math.max(2, ...chart.yTicks.map((t) => [...t.text].length));
+  const grid = chart.yTicks.map((t) => `M0,${at(t.y)}H${WIDTH}`).join("");
+  const yLabels = chart.yTicks
+    .map((t) => `<span style="top:${pct(t.y / HEIGHT)}">${escapeXml(t.text)}</span>`)
+    .join("");
+  const xLabels = chart.xLabels
+    .map((t) => {
+      const only = t.only ? ` class="${t.only}"` : "";
+      return `<span${only} style="left:${pct(t.at)}">${t.lines.map(escapeXml).join("<br>")}</span>`;
+    })
+    .join("");
+  const ticks = [...new Set(chart.xLabels.map((t) => at(t.at * WIDTH)))]
+    .map((x) => `M${x},${HEIGHT}v-8`)
+    .join("");
+  const overlays = (chart.overlays ?? [])
+    .map((o) => {
+      const row = o.row ? ` data-row="${Math.min(o.row, 3)}"` : "";
+      const below = o.below ? " below" : "";
+      return `<span class="${o.kind === "note" ? "marker" : o.kind}${below}"${row} style="left:${pct(o.x)};top:${pct(o.y)}">${escapeXml(o.text)}</span>`;
+    })
+    .join("");
+  const broken = chart.yBreak
+    ? '<span class="chart-break" title="the axis does not start at zero">≈</span>'
+    : "";
+  return (
+    `<div class="chart" style="--y:${width}">` +
+    `<div class="chart-y" aria-hidden="true">${yLabels}${broken}</div>` +
+    `<div class="chart-plot"><svg role="img" aria-label="${escapeXml(chart.label)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" preserveAspectRatio="none" focusable="false">` +
+    `<path d="${grid}" stroke="currentColor" stroke-opacity="0.12" fill="none" vector-effect="non-scaling-stroke"/>` +
+    `${chart.marks}<path d="${ticks}" stroke="currentColor" fill="none" vector-effect="non-scaling-stroke"/></svg>` +
+    (overlays ? `<div class="chart-over" aria-hidden="true">${overlays}</div>` : "") +
+    `</div><div class="chart-x" aria-hidden="true">${xLabels}</div></div>`
+  );
+}
+
+export interface Frame {
+  /** Milliseconds since the epoch (UTC) to x in plot units. */
+  x: (time: number) => number;
+  y: (value: number) => number;
+  /** The domain after rounding out to ticks. */
+  low: number;
+  high: number;
+  /** A horizontal line across the plot at a value, with the given extra attributes. */
+  rule: (value: number, attributes: string) => string;
+  /** The chart around the marks. */
+  html: (label: string, marks: string, overlays?: Overlay[]) => string;
+}
+
+/** A frame from the time span and the value range its marks need, rounded out to ticks. */
 export function timeFrame(
   span: [number, number],
   values: [number, number],
   tickFormat: (value: number) => string,
+  options: { ticks?: number } = {},
 ): Frame {
   const [start, end] = span[1] > span[0] ? span : [span[0] - DAY_MS, span[0] + DAY_MS];
-  const [low, high] = values[1] > values[0] ? values : [values[0] - 1, values[0] + 1];
-  const left = MARGIN.left;
-  const right = WIDTH - MARGIN.right;
-  const bottom = HEIGHT - MARGIN.bottom;
-  const top = MARGIN.top;
-  const x = (time: number) => left + ((time - start) / (end - start)) * (right - left);
-  const y = (value: number) => bottom - ((value - low) / (high - low)) * (bottom - top);
-  const yTicks = valueTicks(low, high, (bottom - top) / 35);
-  const xTicks = timeTicks(start, end, (right - left) / 80);
-  const grid = yTicks.map((v) => `M${left},${at(y(v))}H${right}`).join("");
-  const marks = [
-    ...yTicks.map((v) => `M${left - 6},${at(y(v))}h6`),
-    ...xTicks.map((t) => `M${at(x(t.time))},${bottom}v6`),
-  ].join("");
-  const yLabels = yTicks
-    .map((v) => `<text x="${left - 9}" y="${at(y(v))}" dy="0.32em">${escapeXml(tickFormat(v))}</text>`)
-    .join("");
-  const xLabels = xTicks.map((t) => tickText(x(t.time), bottom + 9, t.lines)).join("");
-  const svg = (label: string, content: string) =>
-    `<svg role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" fill="currentColor" font-family="system-ui, sans-serif" font-size="12" text-anchor="middle" style="background:transparent">` +
-    `<path d="${grid}" stroke="currentColor" stroke-opacity="0.1" fill="none"/>` +
-    `<path d="${marks}" stroke="currentColor" fill="none"/>` +
-    `<g text-anchor="end" font-variant="tabular-nums">${yLabels}</g>` +
-    `<g font-variant="tabular-nums">${xLabels}</g>${content}</svg>`;
+  const { low, high, ticks } = niceDomain(values[0], values[1], options.ticks ?? 5);
+  const x = (time: number) => ((time - start) / (end - start)) * WIDTH;
+  const y = (value: number) => HEIGHT - ((value - low) / (high - low)) * HEIGHT;
+  const xLabels = timeLabels(start, end, x);
+  const yTicks = ticks.map((v) => ({ y: y(v), text: tickFormat(v) }));
   const rule = (value: number, attributes: string) =>
-    `<path d="M${left},${at(y(value))}H${right}" stroke="currentColor" ${attributes}/>`;
-  return { x, y, rule, svg };
+    `<path d="M0,${at(y(value))}H${WIDTH}" stroke="currentColor" vector-effect="non-scaling-stroke" ${attributes}/>`;
+  const html = (label: string, marks: string, overlays?: Overlay[]) =>
+    shell({ label, marks, yTicks, xLabels, overlays });
+  return { x, y, low, high, rule, html };
 }
 
 /** Milliseconds since the epoch at the start of an ISO date (UTC). */
@@ -172,4 +270,18 @@ export function periodEnd(time: number, interval: "day" | "monday" | "month"): n
   if (interval === "monday") return time + 7 * DAY_MS;
   const date = new Date(time);
   return utc(date.getUTCFullYear(), date.getUTCMonth() + 1);
+}
+
+/**
+ * Rows for numbered markers along the top of a plot: a marker within `gap` (0..1) of the one before
+ * it in a row moves down a row, so that markers of nearby dates never cover each other.
+ */
+export function markerRows(positions: number[], gap = 0.065): number[] {
+  const lastInRow: number[] = [];
+  return positions.map((x) => {
+    let row = 0;
+    while (lastInRow[row] !== undefined && x - (lastInRow[row] as number) < gap) row++;
+    lastInRow[row] = x;
+    return row;
+  });
 }

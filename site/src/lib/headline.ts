@@ -13,6 +13,8 @@ export interface Change {
   market: number;
   other: number;
   fee: number;
+  income: number;
+  distribution: number;
 }
 
 export interface Changes {
@@ -30,7 +32,17 @@ export function changesTo(days: readonly Slice[], date: string | null): Changes 
   const end = date === null ? -1 : days.findLastIndex((day) => day.start === date);
   if (end < 0 || date === null) return undefined;
   const since = (same: (day: string) => boolean): Change => {
-    const change: Change = { from: date, to: date, aum: 0, flow: 0, market: 0, other: 0, fee: 0 };
+    const change: Change = {
+      from: date,
+      to: date,
+      aum: 0,
+      flow: 0,
+      market: 0,
+      other: 0,
+      fee: 0,
+      income: 0,
+      distribution: 0,
+    };
     for (let i = end; i >= 0; i--) {
       const day = days[i] as Slice;
       if (!same(day.start)) break;
@@ -39,8 +51,11 @@ export function changesTo(days: readonly Slice[], date: string | null): Changes 
       change.market += day.market;
       change.other += day.other;
       change.fee += day.fee;
+      change.income += day.income;
+      change.distribution += day.distribution;
     }
-    change.aum = change.flow + change.market + change.other + change.fee;
+    change.aum =
+      change.flow + change.market + change.other + change.fee + change.income + change.distribution;
     return change;
   };
   const week = weekOf(date);

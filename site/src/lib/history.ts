@@ -28,13 +28,22 @@ export interface FundHistory {
   /** NaN where no flow was reported. */
   flow: Float64Array;
   market: Float64Array;
+  /** Corporate actions, reconciliation and rounding: what the named parts do not explain. */
   other: Float64Array;
   fee: Float64Array;
+  /** Staking rewards kept (>= 0) and distributions paid out (<= 0); null when every day's is zero. */
+  income: Float64Array | null;
+  distribution: Float64Array | null;
   cumulative: Float64Array;
   /** NaN where the API gave none. */
   units: Float64Array;
   price: Float64Array;
   priceStale: Uint8Array;
+  /**
+   * The days a holdings mark (a filing's count of the coins held) replaced the rolled count, with the
+   * difference in coins (the reconciliation residual) and its value that day: few per fund, so a list.
+   */
+  marks: HoldingMark[];
   /** The API's rows as they are, for the open data files (UTF-8); parse them back with `exactRows`. */
   json: Bytes;
   csv: Bytes;
@@ -42,17 +51,34 @@ export interface FundHistory {
 
 const STATE_INDEX = new Map<DayState, number>(DAY_STATES.map((state, i) => [state, i]));
 
+export interface HoldingMark {
+  date: string;
+  /** Coins held at the end of the day: the filing's count. */
+  units: number;
+  /** The filing's count less the count rolled from the flows on record (coins). */
+  residualUnits: number;
+  /** The day's "other" effect: mostly the residual at the day's close. */
+  otherUsd: number;
+  /** The first row of the fund's record: the mark is its opening holdings, not a correction. */
+  opening: boolean;
+}
+
 /** NaN stands for null, so a column stays one typed array. */
 const decimal = (text: string | null | undefined) =>
   text === null || text === undefined ? Number.NaN : Number(text);
 
-/** The income (staking rewards kept) and distribution effects of a row, 0 where the API gives none. */
-export function incomeAndPayouts(row: object): number {
+/** A row's staking income kept and distribution paid, 0 where the API gives none (an older API). */
+export function incomeOf(row: object): { income: number; distribution: number } {
   const { income_effect_usd: income, distribution_effect_usd: payout } = row as {
     income_effect_usd?: string | null;
     distribution_effect_usd?: string | null;
   };
-  return (f.num(income) ?? 0) + (f.num(payout) ?? 0);
+  return { income: f.num(income) ?? 0, distribution: f.num(payout) ?? 0 };
+}
+
+/** A column that is all zeros is not kept: most funds never stake or pay out. */
+function sparse(values: number[]): Float64Array | null {
+  return values.some((value) => value !== 0) ? Float64Array.from(values) : null;
 }
 
 /** `json`: the rows exactly as the API wrote them, when the caller has them; else written from `rows`. */
@@ -68,27 +94,45 @@ export function toHistory(rows: readonly FundDayRow[], json?: Bytes): FundHistor
     market: column(),
     other: column(),
     fee: column(),
+    income: null,
+    distribution: null,
     cumulative: column(),
+    marks: [],
     units: column(),
     price: column(),
     priceStale: new Uint8Array(length),
     json: json ?? utf8.encode(jsonBody(rows)),
     csv: utf8.encode(csvBody(rows as unknown as Record<string, unknown>[])),
   };
+  const income: number[] = new Array(length);
+  const distribution: number[] = new Array(length);
   rows.forEach((row, i) => {
+    const paid = incomeOf(row);
+    income[i] = paid.income;
+    distribution[i] = paid.distribution;
     history.day[i] = dayNumberOf(row.date);
     history.state[i] = STATE_INDEX.get(row.state) ?? 0;
     history.aum[i] = decimal(row.aum_usd);
     history.flow[i] = decimal(row.net_flow_usd);
     history.market[i] = decimal(row.market_effect_usd);
-    // Staking rewards kept and distributions paid count with "other", so the parts add up (see Slice).
-    history.other[i] = decimal(row.other_effect_usd) + incomeAndPayouts(row);
+    history.other[i] = decimal(row.other_effect_usd);
     history.fee[i] = decimal(row.fee_effect_usd);
     history.cumulative[i] = decimal(row.cumulative_flow_usd);
     history.units[i] = decimal(row.units);
     history.price[i] = decimal(row.price_usd);
     history.priceStale[i] = row.price_stale ? 1 : 0;
+    const residual = Number(row.residual_units ?? 0);
+    if (residual !== 0 && Number.isFinite(residual))
+      history.marks.push({
+        date: row.date,
+        units: Number(row.units),
+        residualUnits: residual,
+        otherUsd: Number(row.other_effect_usd),
+        opening: i === 0,
+      });
   });
+  history.income = sparse(income);
+  history.distribution = sparse(distribution);
   return history;
 }
 

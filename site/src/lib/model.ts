@@ -11,6 +11,7 @@ import {
   lastComplete,
 } from "./completeness.ts";
 import { loadSiteData, type SiteData } from "./data.ts";
+import { eventsOf, type FundEvent } from "./events.ts";
 import { num } from "./format.ts";
 import { exactRows, type FundHistory, seenAt, stateAt, subjectOf, toHistory } from "./history.ts";
 import { type DateFlags, fundDaySlices, groupSlice, rollUp, type Slice } from "./slices.ts";
@@ -86,6 +87,8 @@ export interface Model {
   revisionsOfAsset: (symbol: string) => RevisionRow[];
   /** ISO weeks with a weekly report: those in which at least one fund was listed. */
   weeks: string[];
+  /** Corporate actions on record (spin-offs, ticker and fee changes, distributions, seeds), by date. */
+  events: FundEvent[];
 }
 
 const models = new WeakMap<SiteData, Model>();
@@ -218,7 +221,11 @@ function buildModel(data: SiteData): Model {
   const fundHistory = (ticker: string) => data.daily.get(ticker) ?? NO_HISTORY;
   // Only the last few funds' days are kept: the pages being built now ask for them several times,
   // and keeping every fund's would hold millions of objects for the whole build.
-  const fundDays = recent((ticker: string) => fundDaySlices(fundHistory(ticker)), 8);
+  // A fund's days before its listing (a trust's, before it became an ETF) are no part of its pages.
+  const fundDays = recent(
+    (ticker: string) => fundDaySlices(fundHistory(ticker)).filter((day) => day.status !== "not_listed"),
+    8,
+  );
   const fundWeeks = memo((ticker: string) => rollUp(fundDays(ticker), "week"));
   const fundMonths = memo((ticker: string) => rollUp(fundDays(ticker), "month"));
   const weekIndex = memo(() => weeklyIndex(funds, fundWeeks));
@@ -266,6 +273,7 @@ function buildModel(data: SiteData): Model {
     weeks: groupRows("total", "all", "week")
       .filter((row) => row.funds_listed > 0)
       .map((row) => row.label),
+    events: eventsOf(data.events ?? []),
   };
 }
 
@@ -273,10 +281,16 @@ function groupFunds<T extends FundSummary>(funds: T[], keyOf: (fund: T) => strin
   return [...groupBy(funds, keyOf)];
 }
 
+/**
+ * A group's rows by period kind, oldest first. Periods before any fund of the group listed (GBTC's and
+ * ETHE's days as trusts, which open the record on 31 Dec 2023) are left out: they are no part of the
+ * funds' story, and would put an empty "2023-12" at the start of every chart and table.
+ */
 function indexAggregates(aggregates: Record<PeriodName, AggregateRow[]>): Map<string, AggregateRow[]> {
   const index = new Map<string, AggregateRow[]>();
   for (const rows of Object.values(aggregates)) {
     for (const row of rows) {
+      if (row.funds_listed === 0) continue;
       const id = `${row.period}\u0000${row.by}\u0000${row.key}`;
       const list = index.get(id);
       if (list) list.push(row);

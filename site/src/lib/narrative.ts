@@ -14,6 +14,9 @@ export function periodStory(slice: Slice, indicators: AggregateRow | undefined):
       : `Investors ${slice.flow >= 0 ? "added" : "withdrew"} ${f.usd(Math.abs(slice.flow))} in net flows, and price moves ${slice.market >= 0 ? "added" : "took off"} ${f.usd(Math.abs(slice.market))}.`,
   ];
   if (slice.fee !== 0) parts.push(`Fees took ${f.usd(Math.abs(slice.fee))}.`);
+  if (Math.abs(slice.income) >= 0.005) parts.push(`Staking rewards kept added ${f.usd(slice.income)}.`);
+  if (Math.abs(slice.distribution) >= 0.005)
+    parts.push(`Distributions paid out to shareholders took ${f.usd(Math.abs(slice.distribution))}.`);
   if (indicators) {
     parts.push(
       `At the end of the period the regime was ${indicators.regime} (20-day organic growth ${f.signedPercent(f.num(indicators.organic_growth_20d))}), with ${f.streak(indicators.streak)}.`,

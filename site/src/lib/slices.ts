@@ -8,7 +8,7 @@ import type { FundDayRow } from "../../../shared/export.ts";
 import { weekOf } from "./calendar.ts";
 import { type CompleteRow, completenessOf } from "./completeness.ts";
 import { names, num } from "./format.ts";
-import { type FundHistory, incomeAndPayouts, stateAt, valueAt } from "./history.ts";
+import { type FundHistory, incomeOf, stateAt, valueAt } from "./history.ts";
 
 /**
  * How complete a slice's flows are. "partial": some funds of a group have no figure yet (their
@@ -26,14 +26,14 @@ export interface Slice {
   /** Reported net flow; null when none was reported (missing, closed), never 0 for "nothing". */
   flow: number | null;
   market: number;
-  /**
-   * Corporate actions, reconciliation residuals and rounding remainders, and staking rewards kept
-   * and distributions paid out (the API's income and distribution effects), so that the parts still
-   * add up to the AUM change.
-   */
+  /** Corporate actions, reconciliation residuals and rounding remainders. */
   other: number;
   /** Fee drag, zero or negative. */
   fee: number;
+  /** Staking rewards the fund kept, zero or positive. */
+  income: number;
+  /** Distributions paid out to shareholders, zero or negative. */
+  distribution: number;
   cumulative: number;
   /** Coins held at the end (funds only). */
   units: number | null;
@@ -63,8 +63,9 @@ export function fundDaySlice(row: FundDayRow): Slice {
     aum: num(row.aum_usd) ?? 0,
     flow: num(row.net_flow_usd),
     market: num(row.market_effect_usd) ?? 0,
-    other: (num(row.other_effect_usd) ?? 0) + incomeAndPayouts(row),
+    other: num(row.other_effect_usd) ?? 0,
     fee: num(row.fee_effect_usd) ?? 0,
+    ...incomeOf(row),
     cumulative: num(row.cumulative_flow_usd) ?? 0,
     units: num(row.units),
     price: num(row.price_usd),
@@ -88,6 +89,8 @@ export function fundDaySlices(history: FundHistory): Slice[] {
       market: valueAt(history.market, i) ?? 0,
       other: valueAt(history.other, i) ?? 0,
       fee: valueAt(history.fee, i) ?? 0,
+      income: history.income?.[i] ?? 0,
+      distribution: history.distribution?.[i] ?? 0,
       cumulative: valueAt(history.cumulative, i) ?? 0,
       units: valueAt(history.units, i),
       price: valueAt(history.price, i),
@@ -114,8 +117,9 @@ export function groupSlice(row: CompleteRow, flags: DateFlags): Slice {
     aum: num(row.aum_usd) ?? 0,
     flow,
     market: num(row.market_effect_usd) ?? 0,
-    other: (num(row.other_effect_usd) ?? 0) + incomeAndPayouts(row),
+    other: num(row.other_effect_usd) ?? 0,
     fee: num(row.fee_effect_usd) ?? 0,
+    ...incomeOf(row),
     cumulative: num(row.cumulative_flow_usd) ?? 0,
     units: null,
     price: null,
@@ -160,13 +164,25 @@ export function rollUp(days: readonly Slice[], period: "week" | "month"): Slice[
   for (const day of days) {
     const label = labelOf(day.start);
     if (current?.label !== label) {
-      current = { ...day, label, flow: null, market: 0, other: 0, fee: 0, status: "not_listed" };
+      current = {
+        ...day,
+        label,
+        flow: null,
+        market: 0,
+        other: 0,
+        fee: 0,
+        income: 0,
+        distribution: 0,
+        status: "not_listed",
+      };
       out.push(current);
     }
     if (day.flow !== null) current.flow = (current.flow ?? 0) + day.flow;
     current.market += day.market;
     current.other += day.other;
     current.fee += day.fee;
+    current.income += day.income;
+    current.distribution += day.distribution;
     current.status = worse(current.status, day.status);
     Object.assign(current, {
       end: day.end,
@@ -190,9 +206,9 @@ function worse(a: SliceStatus, b: SliceStatus): SliceStatus {
   return STATUS_RANK.indexOf(a) >= STATUS_RANK.indexOf(b) ? a : b;
 }
 
-/** AUM change of a slice, exactly the sum of its parts (DOMAIN.md's identity). */
+/** AUM change of a slice, exactly the sum of its parts (docs/method.md's identity). */
 export function aumChange(slice: Slice): number {
-  return (slice.flow ?? 0) + slice.market + slice.other + slice.fee;
+  return (slice.flow ?? 0) + slice.market + slice.other + slice.fee + slice.income + slice.distribution;
 }
 
 export const STATUS_LABEL: Record<SliceStatus, string> = {

@@ -1,7 +1,10 @@
-// Every page, for search engines. Built from the same model as the pages, so it lists exactly what exists.
+// Every page, for search engines. Built from the same model as the pages, so it lists exactly what exists,
+// at the site's own address (relative paths when the build has none: see src/lib/address.ts).
 
 import { getCollection } from "astro:content";
 import type { APIRoute } from "astro";
+import { absolute } from "../lib/address.ts";
+import { flowScopes } from "../lib/flowdata.ts";
 import { loadModel } from "../lib/model.ts";
 
 export const GET: APIRoute = async ({ site }) => {
@@ -9,6 +12,7 @@ export const GET: APIRoute = async ({ site }) => {
   const learn = await getCollection("learn");
   const paths = [
     "/",
+    "/flows/",
     "/trends/",
     "/funds/",
     "/issuers/",
@@ -22,11 +26,17 @@ export const GET: APIRoute = async ({ site }) => {
     ...model.issuers.map((issuer) => `/issuers/${issuer.slug}/`),
     ...model.assets.map((asset) => `/assets/${asset.symbol}/`),
     ...model.weeks.map((week) => `/weekly/${week}/`),
+    ...flowScopes(model).flatMap((scope) => [
+      `/flows/${scope.slug}/`,
+      ...scope.years.flatMap((year) => [
+        `/flows/${scope.slug}/${year}/`,
+        ...(scope.coins ? [`/flows/${scope.slug}/${year}/coins/`] : []),
+      ]),
+    ]),
   ];
-  const base = site ?? new URL("http://localhost:8787");
   const lastmod = model.data.export.generated_at.slice(0, 10);
   const urls = paths.map(
-    (path) => `  <url><loc>${new URL(path, base).href}</loc><lastmod>${lastmod}</lastmod></url>`,
+    (path) => `  <url><loc>${absolute(path, site)}</loc><lastmod>${lastmod}</lastmod></url>`,
   );
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join("\n")}\n</urlset>\n`;
   return new Response(body, { headers: { "content-type": "application/xml; charset=utf-8" } });

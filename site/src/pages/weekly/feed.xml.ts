@@ -1,5 +1,7 @@
-// The weekly reports as an Atom feed (RFC 4287), newest first.
+// The weekly reports as an Atom feed (RFC 4287), newest first. Links at the site's own address (relative
+// when the build has none); ids are tag URIs, the same whatever the address.
 import type { APIRoute } from "astro";
+import { absolute, tagId } from "../../lib/address.ts";
 import * as f from "../../lib/format.ts";
 import { loadModel } from "../../lib/model.ts";
 import { periodStory } from "../../lib/narrative.ts";
@@ -14,7 +16,6 @@ export const GET: APIRoute = async ({ site }) => {
   const generated = model.data.export.generated_at;
   const weeks = model.group("total", "all", "week");
   const rows = model.groupRows("total", "all", "week");
-  const base = site ?? new URL("http://localhost:8787");
   const reported = new Set(model.weeks);
   const entries = weeks
     .map((week, i) => ({ week, indicators: rows[i], latest: i === weeks.length - 1 }))
@@ -22,14 +23,15 @@ export const GET: APIRoute = async ({ site }) => {
     .slice(-ENTRIES)
     .reverse()
     .map(({ week, indicators, latest }) => {
-      const url = new URL(`/weekly/${week.label}/`, base).href;
+      const path = `/weekly/${week.label}/`;
+      const url = absolute(path, site);
       // A week still in progress changes with every build; a closed week changed when it ended.
       const updated = latest ? generated : `${week.end}T23:59:59Z`;
       const title = `${f.week(week.label)}: AUM ${f.usd(week.aum)}, net flows ${f.signedUsd(week.flow)}`;
       return `  <entry>
     <title>${escapeXml(title)}</title>
     <link href="${url}"/>
-    <id>${url}</id>
+    <id>${tagId(path)}</id>
     <updated>${updated}</updated>
     <summary>${escapeXml(periodStory(week, indicators))}</summary>
   </entry>`;
@@ -38,9 +40,9 @@ export const GET: APIRoute = async ({ site }) => {
 <feed xmlns="http://www.w3.org/2005/Atom">
   <title>aumflow weekly reports</title>
   <subtitle>Crypto fund assets under management: how they changed each week, and why.</subtitle>
-  <link rel="self" href="${new URL("/weekly/feed.xml", base).href}"/>
-  <link href="${new URL("/weekly/", base).href}"/>
-  <id>${new URL("/weekly/", base).href}</id>
+  <link rel="self" href="${absolute("/weekly/feed.xml", site)}"/>
+  <link href="${absolute("/weekly/", site)}"/>
+  <id>${tagId("/weekly/")}</id>
   <updated>${generated}</updated>
   <author><name>aumflow</name></author>
 ${entries.join("\n")}
