@@ -10,7 +10,7 @@ const learn = defineCollection({
     description: z.string(),
     order: z.number(),
     /** Which live illustration the page shows after the text. */
-    illustration: z.enum(["aum-and-flows", "worked-week", "cycles"]),
+    illustration: z.enum(["aum-and-flows", "worked-week", "cycles", "fund-mechanics"]),
   }),
 });
 

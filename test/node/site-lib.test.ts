@@ -24,6 +24,18 @@ import {
   revisionInWords,
   subjectOf,
 } from "../../site/src/lib/history.ts";
+import {
+  feeSteps,
+  feeStepWords,
+  formerTickerWords,
+  LIKELY_REWARDS,
+  redirectHtml,
+  residualReason,
+  stakingEvidence,
+  stakingWords,
+  tickerRedirects,
+  waiverWords,
+} from "../../site/src/lib/mechanics.ts";
 import { loadModel } from "../../site/src/lib/model.ts";
 import { checksumList, dataCatalog, renderFile } from "../../site/src/lib/opendata.ts";
 import { aumChange, fundDaySlice, groupSlice, rollUp, statusTag } from "../../site/src/lib/slices.ts";
@@ -407,5 +419,88 @@ describe("a flow in US$ millions and a moment", () => {
     expect(f.millions(null)).toBe("–");
     expect(f.moment("2026-08-13T02:30:06Z", "2026-08-12")).toBe("13 Aug 02:30 UTC");
     expect(f.moment("2026-08-13T02:30:06Z")).toBe("13 Aug 2026 02:30 UTC");
+  });
+});
+
+describe("fund mechanics in words", () => {
+  it("gives the fee at listing, then each change with its waiver; a change at listing is the listing fee", () => {
+    const gsol = {
+      listed_on: "2025-10-29",
+      fee_bps: 35,
+      fee_history: [{ date: "2025-10-29", fee_bps: 35, waiver: null }],
+    };
+    expect(feeSteps(gsol).map(feeStepWords)).toEqual([
+      "At listing, 29 Oct 2025: 0.35% a year (35 basis points), as set by a fee change on record, no waiver.",
+    ]);
+    const waived = {
+      listed_on: "2024-01-11",
+      fee_bps: 25,
+      fee_history: [
+        { date: "2026-03-01", fee_bps: 15, waiver: null },
+        {
+          date: "2024-06-01",
+          fee_bps: 25,
+          waiver: { fee_bps: 0, until: "2024-12-31", up_to_usd: "1000000000.00" },
+        },
+      ],
+    };
+    expect(feeSteps(waived).map(feeStepWords)).toEqual([
+      "At listing, 11 Jan 2024: 0.25% a year (25 basis points).",
+      "From 1 Jun 2024: 0.25% a year (25 basis points), waived to 0.00% until 31 Dec 2024 (inclusive), on the first $1.0B of assets, the full fee on the rest.",
+      "From 1 Mar 2026: 0.15% a year (15 basis points), no waiver.",
+    ]);
+    expect(waiverWords({ fee_bps: 9, until: null, up_to_usd: null })).toBe("waived to 0.09%");
+    expect(feeSteps({ listed_on: "2026-04-08", fee_bps: null, fee_history: [] }).map(feeStepWords)).toEqual([
+      "At listing, 8 Apr 2026: Not known.",
+    ]);
+  });
+
+  it("names each former ticker and what it became, and leads every one to the fund's page", () => {
+    expect(
+      formerTickerWords({ ticker: "TETH", former_tickers: [{ ticker: "CETH", changed_on: "2025-08-28" }] }),
+    ).toEqual([{ ticker: "CETH", words: "CETH until 28 Aug 2025, when it became TETH" }]);
+    const chain = {
+      ticker: "C",
+      former_tickers: [
+        { ticker: "B", changed_on: "2025-01-02" },
+        { ticker: "A", changed_on: "2024-01-02" },
+      ],
+    };
+    expect(formerTickerWords(chain).map((entry) => entry.words)).toEqual([
+      "A until 2 Jan 2024, when it became B",
+      "B until 2 Jan 2025, when it became C",
+    ]);
+    // A former ticker another fund trades under now keeps that fund's page.
+    expect(
+      tickerRedirects([
+        { ticker: "TETH", former_tickers: [{ ticker: "CETH", changed_on: "2025-08-28" }] },
+        { ticker: "X", former_tickers: [{ ticker: "IBIT", changed_on: "2025-01-01" }] },
+        { ticker: "IBIT", former_tickers: [] },
+      ]),
+    ).toEqual([{ from: "CETH", to: "TETH" }]);
+    const html = redirectHtml("CETH", "TETH", "https://aumflow.example/funds/TETH/");
+    expect(html).toContain('<meta http-equiv="refresh" content="0; url=/funds/TETH/">');
+    expect(html).toContain('<link rel="canonical" href="https://aumflow.example/funds/TETH/">');
+    expect(html).toContain('<a href="/funds/TETH/">');
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it("says a staking fund's extra coins are likely unreported rewards, and nothing else is", () => {
+    const more = { residualUnits: 12.5, opening: false };
+    for (const policy of ["retained", "distributed", "mixed"])
+      expect(residualReason(more, policy, false)).toBe(LIKELY_REWARDS);
+    expect(LIKELY_REWARDS).toBe("likely staking rewards not yet reported");
+    // Income or a payout on record shows the fund stakes even when its policy is not known.
+    expect(residualReason(more, null, true)).toBe(LIKELY_REWARDS);
+    expect(residualReason(more, null, false)).toBeNull();
+    expect(residualReason(more, "none", false)).toBeNull();
+    // Fewer coins than the record, or the mark a record opens with, say nothing of staking.
+    expect(residualReason({ residualUnits: -40171, opening: false }, "retained", true)).toBeNull();
+    expect(residualReason({ residualUnits: 2962629, opening: true }, "retained", true)).toBeNull();
+    expect(stakingWords(null)).toBe("Not known");
+    expect(stakingWords("retained")).toBe("stakes and keeps the rewards");
+    expect(stakingEvidence(null, false, true)).toBe("a distribution on record");
+    expect(stakingEvidence("mixed", false, false)).toBe("its published policy");
+    expect(stakingEvidence("none", false, false)).toBeNull();
   });
 });

@@ -21,6 +21,8 @@ interface Fund {
   delisted_on: null;
   fee_bps: number | null;
   staking_policy: string | null;
+  former_tickers?: { ticker: string; changed_on: string }[];
+  fee_history?: { date: string; fee_bps: number; waiver: null }[];
 }
 type FundDayRow = Record<string, string | boolean | null> & { date: string; state: string };
 type By = "total" | "asset" | "issuer" | "country" | "vehicle";
@@ -86,6 +88,49 @@ const FUNDS: Fund[] = [
     fee_bps: null,
     staking_policy: "retained",
   },
+  // As in the record: ETHE pays a distribution, TETH traded as CETH until 28 Aug 2025, and GSOL's fee
+  // was set by a fee change the day the trust uplisted.
+  {
+    ticker: "ETHE",
+    name: "Grayscale Ethereum Trust ETF",
+    issuer: "Grayscale",
+    asset: "ETH",
+    vehicle: "spot_etf",
+    country: "US",
+    exchange: "ARCX",
+    listed_on: "2024-01-11",
+    delisted_on: null,
+    fee_bps: 250,
+    staking_policy: null,
+  },
+  {
+    ticker: "TETH",
+    name: "21Shares Ethereum ETF",
+    issuer: "21Shares",
+    asset: "ETH",
+    vehicle: "spot_etf",
+    country: "US",
+    exchange: "BATS",
+    listed_on: "2024-07-23",
+    delisted_on: null,
+    fee_bps: 21,
+    staking_policy: null,
+    former_tickers: [{ ticker: "CETH", changed_on: "2025-08-28" }],
+  },
+  {
+    ticker: "GSOL",
+    name: "Grayscale Solana Staking ETF",
+    issuer: "Grayscale",
+    asset: "SOL",
+    vehicle: "spot_etf",
+    country: "US",
+    exchange: "ARCX",
+    listed_on: "2025-10-29",
+    delisted_on: null,
+    fee_bps: 35,
+    staking_policy: null,
+    fee_history: [{ date: "2025-10-29", fee_bps: 35, waiver: null }],
+  },
 ];
 
 /** IBIT has not reported the report date: that day is partial, awaiting IBIT. */
@@ -97,6 +142,12 @@ const flowOf = (fund: Fund, date: string, i: number): number | null => {
 
 /** BSOL pays a distribution on 12 Aug: its tables then carry a column of their own for it. */
 const PAYOUT = { fund: "BSOL", date: "2026-08-12", usd: "-1000000.00" };
+/** ETHE's, on 13 Aug: the explainer shows its day's split. */
+const ETHE_PAYOUT = { fund: "ETHE", date: "2026-08-13", usd: "-9390000.00" };
+const payoutOf = (fund: Fund, date: string) =>
+  [PAYOUT, ETHE_PAYOUT].find((payout) => payout.fund === fund.ticker && payout.date === date)?.usd ?? "0.00";
+/** BSOL stakes and keeps its rewards; its filing of 18 Aug counts 12.5 SOL more than the flows on record. */
+const BSOL_MARK = { date: "2026-08-18", residual: "12.500000000" };
 
 function fundRows(fund: Fund): FundDayRow[] {
   let cumulative = 500e6;
@@ -118,8 +169,8 @@ function fundRows(fund: Fund): FundDayRow[] {
       other_effect_usd: "0.00",
       fee_effect_usd: "0.00",
       income_effect_usd: "0.00",
-      distribution_effect_usd: fund.ticker === PAYOUT.fund && date === PAYOUT.date ? PAYOUT.usd : "0.00",
-      residual_units: "0",
+      distribution_effect_usd: payoutOf(fund, date),
+      residual_units: fund.ticker === "BSOL" && date === BSOL_MARK.date ? BSOL_MARK.residual : "0",
       transfer_units: "0",
       income_units: "0",
       distribution_units: "0",
@@ -138,6 +189,8 @@ const GROUPS: [By, string, (fund: Fund) => boolean][] = [
   ]),
   ["issuer", "BlackRock", (fund) => fund.issuer === "BlackRock"],
   ["issuer", "Bitwise", (fund) => fund.issuer === "Bitwise"],
+  ["issuer", "Grayscale", (fund) => fund.issuer === "Grayscale"],
+  ["issuer", "21Shares", (fund) => fund.issuer === "21Shares"],
   ["country", "US", () => true],
   ["vehicle", "spot_etf", (fund) => fund.vehicle === "spot_etf"],
 ];
@@ -257,6 +310,26 @@ const EVENTS = [
     observed_at: null,
     source: "BSOL 10-Q note 9 (sec.gov/Archives/edgar/data/1/2/R9.htm)",
   },
+  {
+    id: 4,
+    entity: "event",
+    subject: "GSOL",
+    date: "2025-10-29",
+    key: "fee_change|2025-10-29|GSOL||sec.gov/Archives/edgar/data/1896677/000119312525297537/R18.htm",
+    old_value: null,
+    new_value: {
+      units: null,
+      usd: null,
+      fee_bps: "35",
+      new_ticker: null,
+      waiver: null,
+      note: "Grayscale Solana Trust uplisted to NYSE Arca as an ETF; sponsor fee from 2.50% to 0.35% that day",
+    },
+    recorded_at: "2026-08-22T09:14:03Z",
+    observed_at: null,
+    source:
+      "Grayscale Solana Trust ETF 10-Q Q3 2025 note 10 (sec.gov/Archives/edgar/data/1896677/000119312525297537/R18.htm)",
+  },
 ];
 
 const SITE_URL = "https://aumflow.example";
@@ -327,7 +400,7 @@ beforeAll(async () => {
       { symbol: "ETH", name: "Ether", decimals: 18 },
       { symbol: "SOL", name: "Solana", decimals: 9 },
     ],
-    funds: FUNDS.map((fund) => ({ ...fund, latest: latest(fund) })),
+    funds: FUNDS.map((fund) => ({ former_tickers: [], fee_history: [], ...fund, latest: latest(fund) })),
     aggregates,
   };
   writeFileSync(path.join(dir, "export.json"), JSON.stringify(doc));
@@ -405,8 +478,10 @@ describe("metadata nobody has published", () => {
   it("keeps a fund with no issuer off the issuer pages and says so", () => {
     expect([...pages.keys()].filter((route) => route.startsWith("/issuers/")).sort()).toEqual([
       "/issuers/",
+      "/issuers/21shares/",
       "/issuers/bitwise/",
       "/issuers/blackrock/",
+      "/issuers/grayscale/",
     ]);
     expect(text("/issuers/")).toContain("No issuer is on record for MSBT");
   });
@@ -510,5 +585,56 @@ describe("the site's own address", () => {
     expect(files.get("/robots.txt")).toContain(`Sitemap: ${SITE_URL}/sitemap.xml`);
     expect(files.get("/weekly/feed.xml")).toContain(`<link href="${SITE_URL}/weekly/2026-W34/"/>`);
     for (const [name, body] of [...pages, ...files]) expect(body, name).not.toContain("localhost:8787");
+  });
+});
+
+describe("fund mechanics", () => {
+  const usd = (text: string) => `$${(Math.abs(Number(text)) / 1e6).toFixed(1)}M`;
+
+  it("explains staking, distributions, fees and ticker changes with ETHE's payout read from the data", () => {
+    const words = text("/learn/fund-mechanics/");
+    expect(text("/learn/")).toContain("Staking, distributions, fee waivers and ticker changes");
+    const day = rows.get("ETHE")?.find((row) => row.date === ETHE_PAYOUT.date);
+    expect(words).toContain(
+      `ETHE paid out ${usd(ETHE_PAYOUT.usd)} ($9,390,000) to its shareholders on 13 Aug 2026`,
+    );
+    // The day's split: the flow and the distribution apart, as the rows have them.
+    const flow = Number(day?.net_flow_usd);
+    expect(words).toContain(`investors ${flow < 0 ? "took out" : "put in"} ${usd(String(flow))}`);
+    expect(words).toMatch(/Distribution paid out −\u2060\$9\.4M/);
+    // Nothing invented: no income on record, and the policy not known where none was published.
+    expect(words).toContain(`Staking income on record, all ${FUNDS.length} funds and every day: $0.`);
+    expect(words).toContain(
+      "GSOL At listing, 29 Oct 2025: 0.35% a year (35 basis points), as set by a fee change on record",
+    );
+    expect(words).toContain("TETH traded as CETH until 28 Aug 2025, when it became TETH");
+    expect(words).toContain(
+      "BSOL's filing of 18 Aug 2026 counts 12.5 SOL more than the flow record: likely staking rewards",
+    );
+    expect(page("/learn/fund-mechanics/")).toContain('href="/funds/CETH/"');
+  });
+
+  it("leads from a former ticker to the fund's page with a refresh, a canonical link and a plain link", () => {
+    const html = page("/funds/CETH/");
+    expect(html).toContain('<meta http-equiv="refresh" content="0; url=/funds/TETH/">');
+    expect(html).toContain(`<link rel="canonical" href="${SITE_URL}/funds/TETH/">`);
+    expect(html).toContain('<a href="/funds/TETH/">');
+    expect(html).not.toMatch(/<script/i);
+    expect(files.get("/sitemap.xml")).not.toContain("/funds/CETH/");
+    expect(text("/funds/TETH/")).toContain("Former tickers CETH until 28 Aug 2025, when it became TETH");
+  });
+
+  it("shows a fund's fee history, its staking policy, and what a staking fund's residual likely is", () => {
+    const gsol = text("/funds/GSOL/");
+    expect(gsol).toContain(
+      "Sponsor fee At listing, 29 Oct 2025: 0.35% a year (35 basis points), as set by a fee change on record, no waiver.",
+    );
+    expect(gsol).toContain("sponsor fee from 2.50% to 0.35% that day");
+    expect(gsol).toContain("Staking Not known*");
+    expect(text("/funds/IBIT/")).toContain(
+      "Sponsor fee 0.25% a year (25 basis points) since listing; no fee change on record",
+    );
+    expect(text("/funds/BSOL/")).toContain("The difference is likely staking rewards not yet reported");
+    expect(text("/funds/IBIT/")).not.toContain("likely staking rewards");
   });
 });
