@@ -43,16 +43,54 @@ function forgetOlderVersions(dataVersion: number): void {
   version = dataVersion;
 }
 
+/**
+ * Whether the client accepts a gzipped body. Cloudflare (and wrangler dev, which mimics it) replaces
+ * the Accept-Encoding a Worker sees with "br, gzip" whatever the client sent, and keeps the client's
+ * own in request.cf.clientAcceptEncoding: that one decides. No Accept-Encoding at all (curl without
+ * --compressed) gets the plain body; "gzip;q=0" refuses gzip, and "*" accepts it unless gzip is refused.
+ */
+export function acceptsGzip(request: Request): boolean {
+  const cf = (request as { cf?: { clientAcceptEncoding?: unknown } }).cf;
+  const header =
+    typeof cf?.clientAcceptEncoding === "string"
+      ? cf.clientAcceptEncoding
+      : (request.headers.get("accept-encoding") ?? "");
+  let gzip: number | null = null;
+  let any: number | null = null;
+  for (const part of header.split(",")) {
+    const [coding = "", ...parameters] = part.split(";").map((piece) => piece.trim().toLowerCase());
+    const q = parameters.find((parameter) => parameter.startsWith("q="));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (Number.isNaN(weight)) continue;
+    if (coding === "gzip" || coding === "x-gzip") gzip = Math.max(gzip ?? 0, weight);
+    else if (coding === "*") any = Math.max(any ?? 0, weight);
+  }
+  return (gzip ?? any ?? 0) > 0;
+}
+
+/** The headers with Accept-Encoding among the Vary ones: the body depends on it. */
+function varyOnEncoding(headers: Headers): Headers {
+  const vary = headers.get("Vary");
+  if (!vary) headers.set("Vary", "Accept-Encoding");
+  else if (!/(^|,)\s*(accept-encoding|\*)\s*(,|$)/i.test(vary))
+    headers.set("Vary", `${vary}, Accept-Encoding`);
+  return headers;
+}
+
+/**
+ * The cached answer to `key`, gzipped only if the client accepts it (acceptsGzip), or null. Both
+ * forms carry Vary: Accept-Encoding, so a shared cache keeps them apart, and the same ETag (weak:
+ * the same data, whatever the encoding), so If-None-Match works from either.
+ */
 export function cachedRead(dataVersion: number, key: string, acceptsGzip = false): Response | null {
   forgetOlderVersions(dataVersion);
   const entry = entries.get(key);
   if (!entry) return null;
   entries.delete(key);
   entries.set(key, entry);
-  if (!acceptsGzip || !entry.gzip) return new Response(entry.body, { status: 200, headers: entry.headers });
-  const headers = new Headers(entry.headers);
+  const headers = varyOnEncoding(new Headers(entry.headers));
+  if (!acceptsGzip || !entry.gzip) return new Response(entry.body, { status: 200, headers });
   headers.set("Content-Encoding", "gzip");
-  headers.set("Vary", "Accept-Encoding");
   headers.delete("Content-Length");
   // "manual": the body is already gzipped; the runtime must send it as it is.
   return new Response(entry.gzip, { status: 200, headers, encodeBody: "manual" });
@@ -90,6 +128,8 @@ async function bodyUpToLimit(response: Response): Promise<ArrayBuffer | null> {
 
 export async function rememberRead(dataVersion: number, key: string, response: Response): Promise<void> {
   forgetOlderVersions(dataVersion);
+  // The answer being sent now says so too: later answers to the same URL may be gzipped.
+  varyOnEncoding(response.headers);
   const body = await bodyUpToLimit(response);
   if (body === null) return;
   const gzip = body.byteLength >= GZIP_FROM_BYTES ? await gzipped(body) : null;
