@@ -1,9 +1,11 @@
-// `npm run bench [-- --quick] [--only engine,ingest,backfill,site,restatement,reads]`: aumflow's speed,
-// measured in one run on this machine, each figure beside a baseline measured in the same run:
+// `npm run bench [-- --quick] [--only engine,ingest,backfill,site,restatement,reads,soak]`: aumflow's
+// speed, measured in one run on this machine, each figure beside a baseline measured in the same run:
 // the engine, ingest through the API against bare SQLite, a bulk backfill of a synthetic universe,
-// the site built from it, a restatement against a full recompute, and reads under load against
-// /v1/health. Prints a table and writes bench/results/latest.json. --quick: a small universe, under a
-// minute. Every server is a fresh `wrangler dev` on an empty temporary --persist-to.
+// the site built from it, a restatement against a full recompute, reads under load against
+// /v1/health, and a soak of the product as `npm start` runs it (writes, batches and reads while the
+// site rebuilds: errors, latencies, memory; --soak-seconds N, default 180, 20 with --quick). Prints a
+// table and writes bench/results/latest.json. --quick: a small universe, under a minute, and no soak
+// unless --only names it. Every server is a fresh `wrangler dev` on an empty temporary --persist-to.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,17 +18,29 @@ import { aimsOf, type BenchResult, formatResult, machine, type Stage } from "./b
 import { benchRestatement } from "./bench/restatement.ts";
 import { type BenchServer, startBenchServer } from "./bench/server.ts";
 import { benchSite } from "./bench/site.ts";
+import { benchSoak } from "./bench/soak.ts";
 import { FULL_UNIVERSE, QUICK_UNIVERSE, writeUniverse } from "./bench/universe.ts";
 
-const STAGES = ["engine", "ingest", "backfill", "site", "restatement", "reads"] as const;
+const STAGES = ["engine", "ingest", "backfill", "site", "restatement", "reads", "soak"] as const;
 type StageName = (typeof STAGES)[number];
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    "soak-seconds": { type: "string" },
+  },
 });
 const quick = values.quick ?? false;
-const only = new Set((values.only ?? STAGES.join(",")).split(",") as StageName[]);
+// The soak takes minutes: a quick run (the tests') has it only when --only names it.
+const defaultStages = STAGES.filter((name) => !(quick && name === "soak"));
+const only = new Set((values.only ?? defaultStages.join(",")).split(",") as StageName[]);
+const soakSeconds = Number(values["soak-seconds"] ?? (quick ? 20 : 180));
+if (!Number.isFinite(soakSeconds) || soakSeconds <= 0) {
+  process.stderr.write("bench: --soak-seconds must be a positive number of seconds\n");
+  process.exit(2);
+}
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 const result: BenchResult = {
@@ -41,11 +55,12 @@ const result: BenchResult = {
   restatement: { skipped: "not selected" },
   reads: { skipped: "not selected" },
   site: { skipped: "not selected" },
+  soak: { skipped: quick ? "not in --quick unless --only soak" : "not selected" },
   aims: [],
 };
 
 async function stage<T>(name: StageName, run: () => Promise<T>): Promise<Stage<T>> {
-  if (!only.has(name)) return { skipped: "not selected" };
+  if (!only.has(name)) return result[name] as Stage<T>;
   say(`${name}…`);
   const started = performance.now();
   try {
@@ -78,58 +93,67 @@ process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
 try {
   result.engine = await stage("engine", () => benchEngine({ quick }));
 
-  say("writing the synthetic universe");
-  const universe = writeUniverse(quick ? QUICK_UNIVERSE : FULL_UNIVERSE, path.join(work, "universe"));
-  const { funds, years, rows, firstDay, lastDay } = universe;
-  result.universe = { funds, years, rows, firstDay, lastDay };
-  // Ingest posts a smaller set one batch at a time with the recompute after each, as a provider would.
-  const ingestUniverse = quick
-    ? universe
-    : writeUniverse({ funds: 100, years: 2 }, path.join(work, "ingest"));
-
   const needsLoaded = ["backfill", "site", "restatement", "reads"].some((name) =>
     only.has(name as StageName),
   );
   // The site, the restatement and the reads measure the backfilled universe: without it they would
   // measure an empty product.
   if (needsLoaded) only.add("backfill");
-  // One at a time: two `wrangler d1 migrations apply` side by side once hung the bench for good.
-  const start = async () => {
-    say("starting a fresh local Worker (wrangler dev, empty D1 and KV)");
-    const server = await withTimeout(startBenchServer(), 120_000, "starting wrangler dev");
-    servers.push(server);
-    return server;
-  };
-  if (only.has("ingest")) {
-    result.ingest = await stage("ingest", async () => {
-      const runs = [];
-      for (const order of ["date", "fund"] as const) {
-        const ingestServer = await start();
-        try {
-          runs.push(await benchIngest(ingestUniverse, ingestServer, quick ? 1000 : 5000, order));
-        } finally {
-          await ingestServer.dispose();
+  // The soak runs on the demo sample: alone, it needs no universe.
+  if (needsLoaded || only.has("ingest")) {
+    say("writing the synthetic universe");
+    const universe = writeUniverse(quick ? QUICK_UNIVERSE : FULL_UNIVERSE, path.join(work, "universe"));
+    const { funds, years, rows, firstDay, lastDay } = universe;
+    result.universe = { funds, years, rows, firstDay, lastDay };
+    // Ingest posts a smaller set one batch at a time with the recompute after each, as a provider would.
+    const ingestUniverse = quick
+      ? universe
+      : writeUniverse({ funds: 100, years: 2 }, path.join(work, "ingest"));
+
+    // One at a time: two `wrangler d1 migrations apply` side by side once hung the bench for good.
+    const start = async () => {
+      say("starting a fresh local Worker (wrangler dev, empty D1 and KV)");
+      const server = await withTimeout(startBenchServer(), 120_000, "starting wrangler dev");
+      servers.push(server);
+      return server;
+    };
+    if (only.has("ingest")) {
+      result.ingest = await stage("ingest", async () => {
+        const runs = [];
+        for (const order of ["date", "fund"] as const) {
+          const ingestServer = await start();
+          try {
+            runs.push(await benchIngest(ingestUniverse, ingestServer, quick ? 1000 : 5000, order));
+          } finally {
+            await ingestServer.dispose();
+          }
         }
-      }
-      return runs;
-    });
+        return runs;
+      });
+    }
+    const loadedServer = needsLoaded ? await start() : null;
+    if (loadedServer) {
+      // Later stages read the backfilled universe: without it they have nothing to measure.
+      result.backfill = await stage("backfill", () => benchBackfill(universe, loadedServer, say));
+      if ("error" in result.backfill) throw new Error(`backfill failed: ${result.backfill.error}`);
+      result.site = await stage("site", () => benchSite(root, loadedServer.url));
+      result.restatement = await stage("restatement", () => benchRestatement(loadedServer, universe));
+      result.reads = await stage("reads", () =>
+        benchReads(loadedServer.url, {
+          ticker: universe.tickers[Math.floor(universe.tickers.length / 3)] as string,
+          lastDay: universe.lastDay,
+          seconds: quick ? 5 : 10,
+          healthTwice: !quick,
+        }),
+      );
+      // Gone before the soak, which must have the machine to itself.
+      await loadedServer.dispose();
+    }
   }
-  const loadedServer = needsLoaded ? await start() : null;
-  if (loadedServer) {
-    // Later stages read the backfilled universe: without it they have nothing to measure.
-    result.backfill = await stage("backfill", () => benchBackfill(universe, loadedServer, say));
-    if ("error" in result.backfill) throw new Error(`backfill failed: ${result.backfill.error}`);
-    result.site = await stage("site", () => benchSite(root, loadedServer.url));
-    result.restatement = await stage("restatement", () => benchRestatement(loadedServer, universe));
-    result.reads = await stage("reads", () =>
-      benchReads(loadedServer.url, {
-        ticker: universe.tickers[Math.floor(universe.tickers.length / 3)] as string,
-        lastDay: universe.lastDay,
-        seconds: quick ? 5 : 10,
-        healthTwice: !quick,
-      }),
-    );
-  }
+  // Last, alone on the machine: it starts a product of its own.
+  result.soak = await stage("soak", () =>
+    benchSoak({ seconds: soakSeconds, batchEverySeconds: quick ? 10 : 30, say }),
+  );
 } catch (error) {
   say(`stopped: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -1,16 +1,20 @@
 // Builds the static report site (site/ → site/dist) from the API's export.
-//   node scripts/build-site.ts                          from AUMFLOW_API (default http://localhost:8787)
+//   node scripts/build-site.ts                          from --api, AUMFLOW_API or the running npm start
 //   node scripts/build-site.ts --api https://aumflow.example
 //   node scripts/build-site.ts --export-dir site/.data   from saved API answers instead
 // Prints progress, the data version it built and the pages per second. `buildSite` is what
-// `npm start` calls on every data_version change.
+// `npm start` calls on every data_version change. The build is written to a fresh directory beside
+// the output directory and moved into place once complete: a reader of the output directory sees the
+// old build or the new one, never half of one, and a failed build leaves the old one as it was.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { readdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { build } from "astro";
+import { resolveApi } from "./lib/running.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -22,6 +26,10 @@ export interface BuildSiteOptions {
   outDir?: string;
   /** Only warnings and the closing line, not every page. */
   quiet?: boolean;
+  /** Where the build's lines go (stdout of the build, then the closing line); default console.log. */
+  log?: (line: string) => void;
+  /** Stops the build (the child process is killed; the output directory stays as it was). */
+  signal?: AbortSignal;
 }
 
 export interface BuildSiteResult {
@@ -42,25 +50,53 @@ const NODE_FLAGS = ["--max-semi-space-size=64"];
  */
 export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSiteResult> {
   const outDir = path.resolve(options.outDir ?? path.join(root, "site/dist"));
-  const args = ["--here", "--out", outDir, ...(options.quiet ? ["--quiet"] : [])];
+  // Beside the output directory (same file system, so the move is a rename; same depth, so the
+  // build's chunks resolve their packages as they would there).
+  const stamp = `${process.pid}-${Date.now()}`;
+  const staging = path.join(path.dirname(outDir), `.${path.basename(outDir)}.building-${stamp}`);
+  const args = ["--here", "--parent-pipe", "--out", staging, ...(options.quiet ? ["--quiet"] : [])];
   if (options.api) args.push("--api", options.api);
   if (options.exportDir) args.push("--export-dir", path.resolve(options.exportDir));
   const started = performance.now();
+  // stdin is a pipe the child watches: it ends when this process does, however it ends.
   const child = spawn(process.execPath, [...NODE_FLAGS, import.meta.filename, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["pipe", "pipe", "inherit"],
+    ...(options.signal && { signal: options.signal }),
   });
-  // Through console.log, so a caller that moves the build's talk elsewhere (the bench) still can.
-  createInterface({ input: child.stdout }).on("line", (line) => console.log(line));
-  const [code] = (await once(child, "close")) as [number | null];
-  if (code !== 0) throw new Error(`build-site: the site build failed (exit code ${code}); see above`);
+  child.on("error", () => undefined);
+  child.stdin.on("error", () => undefined);
+  // Through console.log by default, so a caller that moves the build's talk elsewhere (the bench) still can.
+  const log = options.log ?? ((line: string) => console.log(line));
+  createInterface({ input: child.stdout }).on("line", log);
+  try {
+    const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
+    options.signal?.throwIfAborted();
+    if (code !== 0) {
+      const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+      throw new Error(`build-site: the site build failed (${how}); see above`);
+    }
+    await moveIntoPlace(staging, outDir, stamp);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
   const seconds = (performance.now() - started) / 1000;
   const pages = (await readdir(outDir, { recursive: true })).filter((entry) =>
     entry.endsWith(".html"),
   ).length;
-  console.log(
-    `build-site: ${pages} pages in ${seconds.toFixed(1)}s (${(pages / seconds).toFixed(1)} pages/s)`,
-  );
+  log(`build-site: ${pages} pages in ${seconds.toFixed(1)}s (${(pages / seconds).toFixed(1)} pages/s)`);
   return { pages, seconds, outDir };
+}
+
+/** Replaces outDir by the complete build: two renames, the old build deleted after. */
+async function moveIntoPlace(staging: string, outDir: string, stamp: string): Promise<void> {
+  if (!existsSync(outDir)) {
+    await rename(staging, outDir);
+    return;
+  }
+  const old = path.join(path.dirname(outDir), `.${path.basename(outDir)}.old-${stamp}`);
+  await rename(outDir, old);
+  await rename(staging, outDir);
+  await rm(old, { recursive: true, force: true });
 }
 
 /** The build itself, in this process: what the child started by buildSite runs. */
@@ -93,13 +129,22 @@ async function main(): Promise<void> {
       out: { type: "string" },
       quiet: { type: "boolean", default: false },
       here: { type: "boolean", default: false },
+      "parent-pipe": { type: "boolean", default: false },
     },
   });
   const exportDir = values["export-dir"] ?? process.env.AUMFLOW_EXPORT_DIR;
-  const options = { api: values.api, exportDir, outDir: values.out, quiet: values.quiet };
-  if (values.here) return buildHere(options);
-  if (!exportDir) await checkApi(values.api ?? process.env.AUMFLOW_API ?? "http://localhost:8787");
-  await buildSite(options);
+  if (values.here) {
+    // Started by buildSite: a build whose parent has gone (killed outright, even) has no one to serve.
+    if (values["parent-pipe"]) {
+      process.stdin.on("end", () => process.exit(1));
+      process.stdin.resume();
+      process.stdin.unref();
+    }
+    return buildHere({ api: values.api, exportDir, outDir: values.out, quiet: values.quiet });
+  }
+  const api = exportDir ? values.api : resolveApi(values.api);
+  if (api && !exportDir) await checkApi(api);
+  await buildSite({ api, exportDir, outDir: values.out, quiet: values.quiet });
 }
 
 // Run as a command, not when imported by npm start.

@@ -6,6 +6,7 @@ import type { IngestFigures } from "./ingest.ts";
 import type { ReadFigures } from "./reads.ts";
 import type { RestatementFigures } from "./restatement.ts";
 import type { SiteOutcome } from "./site.ts";
+import type { SoakFigures } from "./soak.ts";
 import type { Universe } from "./universe.ts";
 
 /** A stage that failed keeps its error instead of figures, so one failure never hides the rest. */
@@ -38,6 +39,7 @@ export interface BenchResult {
   restatement: Stage<RestatementFigures>;
   reads: Stage<ReadFigures>;
   site: Stage<SiteOutcome>;
+  soak: Stage<SoakFigures>;
   aims: Aim[];
 }
 
@@ -132,6 +134,21 @@ export function aimsOf(result: BenchResult): Aim[] {
       aim: "304",
       value: String(reads.etag.revalidatedStatus),
       met: reads.etag.revalidatedStatus === 304,
+    });
+  }
+  const soak = figures(result.soak);
+  if (soak) {
+    aims.push({
+      name: "soak: failed answers",
+      aim: "0",
+      value: String(soak.errors),
+      met: soak.errors === 0,
+    });
+    aims.push({
+      name: "soak: Worker restarts by rebuilds",
+      aim: "0",
+      value: String(soak.workerReloads),
+      met: soak.workerReloads === 0,
     });
   }
   const site = figures(result.site);
@@ -270,6 +287,43 @@ export function formatResult(result: BenchResult): string {
       "",
     ]);
   }
+  const soak = figures(result.soak);
+  if (soak) {
+    const load = `load ${soak.loadAverage.start.toFixed(2)}→${soak.loadAverage.end.toFixed(2)}`;
+    rows.push([
+      `soak (${soak.seconds.toFixed(0)} s, demo data, site rebuilding)`,
+      `${count(soak.errors)} failed answers`,
+      `${soak.siteBuilds} site builds, ${soak.workerReloads} Worker restarts, ${soak.serverRestarts} server restarts`,
+      load,
+    ]);
+    const kinds: [string, { count: number; errors: number; p50Ms: number; p99Ms: number }][] = [
+      [`writes (1 row, ${soak.writesPerSecond}/s)`, soak.writes],
+      [
+        `batches (${count(soak.batches.count ? soak.batches.rows / soak.batches.count : 0)} rows)`,
+        soak.batches,
+      ],
+      ["reads (API and site pages)", soak.reads],
+    ];
+    for (const [name, kind] of kinds) {
+      rows.push([
+        `  ${name}`,
+        `${count(kind.count)}${kind.errors ? ` (${kind.errors} failed)` : ""}`,
+        `p50 ${ms(kind.p50Ms)} p99 ${ms(kind.p99Ms)}`,
+        "",
+      ]);
+    }
+    for (const role of soak.memory) {
+      const many = role.processes > 1 ? ` (${role.processes} processes)` : "";
+      rows.push([
+        `  RSS ${role.role}${many}`,
+        `peak ${count(role.peakMb)} MB`,
+        `end ${count(role.endMb)} MB`,
+        "",
+      ]);
+    }
+    for (const [what, times] of Object.entries(soak.failures))
+      rows.push([`  failed: ${what}`, String(times), "", ""]);
+  }
   const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
   for (const row of rows)
     lines.push(
@@ -286,6 +340,7 @@ export function formatResult(result: BenchResult): string {
     restatement: result.restatement,
     reads: result.reads,
     site: result.site,
+    soak: result.soak,
   })) {
     lines.push(...stageLine(name, stage as Stage<object>));
   }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { resolveApi } from "../lib/running.ts";
 import { type ImportOptions, MAX_BATCH } from "./run.ts";
 
 export const USAGE = `Usage: npm run import -- <file...> [--api URL] [--token T] [--dry-run] [--batch 5000]
@@ -15,7 +16,8 @@ written first, then prices, holdings, events (Farside's Seed row among them) and
 order of the files. Farside columns need each fund's listing date: from the funds files given, else
 from GET /v1/funds.
 
-  --api URL     API base (default: $AUMFLOW_API or http://localhost:8787)
+  --api URL     API base (default: $AUMFLOW_API, else the npm start running in this directory,
+                on whatever port it took)
   --token T     bearer token (default: $AUMFLOW_TOKEN, or ADMIN_TOKEN= in ./.dev.vars)
   --dry-run     validate every batch on the API without storing anything
   --batch N     rows per request, 1 to ${MAX_BATCH} (default 5000)
@@ -69,7 +71,8 @@ export function parseImportArgs(
   return {
     help: false,
     files: positionals,
-    api: values.api || env.AUMFLOW_API || "http://localhost:8787",
+    // Last: a usage error is told before "nothing is running" (NoProductError, one sentence).
+    api: resolveApi(values.api, env, cwd),
     token,
     dryRun: values["dry-run"] ?? false,
     batchSize,
