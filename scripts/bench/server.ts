@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../lib/local-server.ts";
-import { freePort } from "../lib/processes.ts";
 
 export const BENCH_TOKEN = "bench-admin-token";
 
@@ -21,7 +20,6 @@ export async function startBenchServer(): Promise<BenchServer> {
   const persistTo = mkdtempSync(path.join(tmpdir(), "aumflow-bench-state-"));
   await applyLocalMigrations(persistTo);
   const server = await startLocalServer({
-    port: await freePort(),
     persistTo,
     vars: { ADMIN_TOKEN: BENCH_TOKEN },
   });

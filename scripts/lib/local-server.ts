@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { bin, run, waitForHttp } from "./processes.ts";
+import { bin, freePort, run, waitForHttp } from "./processes.ts";
 
 export interface LocalServer {
   url: string;
@@ -46,8 +46,15 @@ export function freezeWorker(dir: string): string {
   return config;
 }
 
+/**
+ * Starts `wrangler dev`. Its ports (the API's, unless `port` is given, and the inspector's, which
+ * wrangler otherwise takes from 9229 up) are chosen free here; another process may take one between
+ * the choice and wrangler's bind (concurrent tests start several servers), and then wrangler exits
+ * with "Address already in use": the start is tried again with fresh ports, up to three times.
+ */
 export async function startLocalServer(options: {
-  port: number;
+  /** The API's port; a free one when omitted. */
+  port?: number;
   persistTo?: string;
   vars?: Record<string, string>;
   /**
@@ -59,6 +66,22 @@ export async function startLocalServer(options: {
   /** Another wrangler.toml (a frozen copy of the Worker, freezeWorker) instead of the repository's. */
   config?: string;
 }): Promise<LocalServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({
+        ...options,
+        port: options.port ?? (await freePort()),
+        inspectorPort: await freePort(),
+      });
+    } catch (error) {
+      if (attempt === 3 || !(error as Error).message.includes("Address already in use")) throw error;
+    }
+  }
+}
+
+async function startOnce(
+  options: Parameters<typeof startLocalServer>[0] & { port: number; inspectorPort: number },
+): Promise<LocalServer> {
   mkdirSync(options.assetsDir ?? SITE_DIR, { recursive: true });
   const config = options.config ? ["--config", options.config] : [];
   const persist = options.persistTo ? ["--persist-to", options.persistTo] : [];
@@ -77,6 +100,8 @@ export async function startLocalServer(options: {
       String(options.port),
       "--ip",
       "127.0.0.1",
+      "--inspector-port",
+      String(options.inspectorPort),
       "--show-interactive-dev-session=false",
       ...config,
       ...assets,

@@ -8,7 +8,6 @@ import path from "node:path";
 import { type BuildSiteResult, buildSite } from "../build-site.ts";
 import { type FrontServer, startFrontServer } from "./front-server.ts";
 import { type LocalServer, startLocalServer } from "./local-server.ts";
-import { freePort } from "./processes.ts";
 import { type SuperviseOptions, type Supervisor, supervise } from "./supervise.ts";
 
 export interface ProductOptions {
@@ -218,7 +217,6 @@ export async function startProduct(options: ProductOptions): Promise<Product> {
   });
   const startServer = async (): Promise<LocalServer> =>
     startLocalServer({
-      port: await freePort(),
       assetsDir: noAssets,
       ...(options.persistTo && { persistTo: options.persistTo }),
       ...(options.config && { config: options.config }),

@@ -10,14 +10,13 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../../scripts/lib/local-server.ts";
-import { freePort } from "../../scripts/lib/processes.ts";
 
 const persistTo = mkdtempSync(path.join(tmpdir(), "aumflow-compression-"));
 let server: LocalServer;
 
 beforeAll(async () => {
   await applyLocalMigrations(persistTo);
-  server = await startLocalServer({ port: await freePort(), persistTo, vars: { ADMIN_TOKEN: "t" } });
+  server = await startLocalServer({ persistTo, vars: { ADMIN_TOKEN: "t" } });
 }, 180_000);
 
 afterAll(async () => {

@@ -8,7 +8,6 @@ import { runImport } from "../../scripts/import.ts";
 import { DEMO_FILES } from "../../scripts/lib/demo.ts";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../../scripts/lib/local-server.ts";
 import { loadMarket } from "../../scripts/lib/market.ts";
-import { freePort } from "../../scripts/lib/processes.ts";
 
 export const TEST_ADMIN_TOKEN = "local-product-admin-token";
 
@@ -18,7 +17,6 @@ export async function startProduct(
   const persistTo = mkdtempSync(join(tmpdir(), "aumflow-state-"));
   await applyLocalMigrations(persistTo);
   const server = await startLocalServer({
-    port: await freePort(),
     persistTo,
     vars: { ADMIN_TOKEN: TEST_ADMIN_TOKEN },
   });
