@@ -48,6 +48,11 @@ export interface FundSummary extends Fund {
     fee_bps: number;
     waiver: { fee_bps: number; until: string | null; up_to_usd: string | null } | null;
   }[];
+  /**
+   * The data_version at which the fund's daily rows last changed (null before any were computed): a
+   * client that keeps them fetches them again only when it moves.
+   */
+  days_version: number | null;
   latest: {
     date: string;
     state: DayState;

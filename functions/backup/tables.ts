@@ -34,6 +34,7 @@ export const BACKUP_TABLES: readonly BackupTable[] = [
 export const NOT_BACKED_UP: Readonly<Record<string, string>> = {
   fund_days: "derived: recomputed from the ledger after a restore",
   aggregate_days: "derived: recomputed from the ledger after a restore",
+  fund_day_versions: "derived: stamped again by the recompute after a restore",
   recompute_queue: "derived: a restore queues every fund",
   idempotency_keys: "retry records kept 48 hours; a restored deployment starts without them",
   d1_migrations: "the schema level, recorded in the backup's header and checked by a restore",

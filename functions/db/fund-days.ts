@@ -3,6 +3,7 @@ import { formatDecimal, PRICE_SCALE, parseDecimal, USD_SCALE } from "../../share
 import type { DayState } from "../../shared/domain.ts";
 import type { FundDay } from "../../shared/engine/types.ts";
 import type { FundDayRow } from "../../shared/export.ts";
+import { DATA_VERSION_SQL } from "./meta.ts";
 
 export interface StoredFundDay {
   fund: string;
@@ -178,4 +179,18 @@ export function insertFundDaysStatements(db: D1Database, chunks: readonly string
       .prepare(`INSERT INTO fund_days (${COLUMNS.join(", ")}) SELECT * FROM ${fundDaysFromJson("?1")}`)
       .bind(json),
   );
+}
+
+/**
+ * Stamps the funds whose rows a recompute rewrites with the data_version now current
+ * (migrations/0010_fund_day_versions.sql): their days_version, which tells a client that keeps a
+ * fund's rows when to fetch them again.
+ */
+export function stampDaysVersionStatement(db: D1Database, funds: readonly string[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO fund_day_versions (fund, data_version) SELECT value, ${DATA_VERSION_SQL} FROM json_each(?1) WHERE true
+       ON CONFLICT (fund) DO UPDATE SET data_version = excluded.data_version`,
+    )
+    .bind(JSON.stringify(funds));
 }

@@ -15,6 +15,7 @@ interface FundListRow extends Fund {
   latest_units: string | null;
   latest_cumulative_flow_usd: number | null;
   asset_aum_usd: number | null;
+  days_version: number | null;
 }
 
 /** Funds with their figures on their latest computed day. */
@@ -33,7 +34,8 @@ export async function listFundSummaries(db: D1Database, ticker?: string): Promis
                                 AND l.from_fund = c.from_fund AND l.source = c.source)
                   ORDER BY c.date)) AS fee_history,
          d.date AS latest_date, d.state AS latest_state, d.aum_usd AS latest_aum_usd, d.units AS latest_units,
-         d.cumulative_flow_usd AS latest_cumulative_flow_usd, a.aum_usd AS asset_aum_usd
+         d.cumulative_flow_usd AS latest_cumulative_flow_usd, a.aum_usd AS asset_aum_usd,
+         (SELECT v.data_version FROM fund_day_versions v WHERE v.fund = f.ticker) AS days_version
        FROM funds f
        LEFT JOIN fund_days d ON d.fund = f.ticker AND d.date = (SELECT MAX(date) FROM fund_days x WHERE x.fund = f.ticker)
        LEFT JOIN aggregate_days a ON a.group_by = 'asset' AND a.group_key = f.asset AND a.date = d.date
@@ -52,6 +54,7 @@ export async function listFundSummaries(db: D1Database, ticker?: string): Promis
       latest_units,
       latest_cumulative_flow_usd,
       asset_aum_usd,
+      days_version,
       ...fund
     } = row;
     const share = latest_aum_usd === null ? null : ratio(BigInt(latest_aum_usd), BigInt(asset_aum_usd ?? 0));
@@ -59,6 +62,7 @@ export async function listFundSummaries(db: D1Database, ticker?: string): Promis
       ...fund,
       former_tickers: JSON.parse(former_tickers) as FundSummary["former_tickers"],
       fee_history: JSON.parse(fee_history) as FundSummary["fee_history"],
+      days_version,
       latest:
         latest_date === null
           ? null

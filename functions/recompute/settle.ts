@@ -6,7 +6,7 @@ import { addDays, laterDate } from "../../shared/dates.ts";
 import type { Asset } from "../../shared/domain.ts";
 import { type Group, groupId, groupsOf } from "../../shared/engine/aggregate.ts";
 import type { EngineOptions } from "../../shared/engine/types.ts";
-import { fundDaysJson, insertFundDaysStatements } from "../db/fund-days.ts";
+import { fundDaysJson, insertFundDaysStatements, stampDaysVersionStatement } from "../db/fund-days.ts";
 import { DATA_VERSION_SQL, META, metaValue, readFreshness } from "../db/meta.ts";
 import { QueryBudget } from "../db/query-budget.ts";
 import { loadAssets, loadFunds } from "../db/reference.ts";
@@ -264,7 +264,14 @@ function rewriteStatements(
   if (replacing.length === 0) return [];
   const rows = rewrites.flatMap((rewrite) => rewrite.rows);
   const newRows = fundDaysJson(rows);
-  const replace = [deleteReplacedStatement(db, replacing), ...insertFundDaysStatements(db, newRows)];
+  const replace = [
+    deleteReplacedStatement(db, replacing),
+    ...insertFundDaysStatements(db, newRows),
+    stampDaysVersionStatement(
+      db,
+      replacing.map(({ fund }) => fund),
+    ),
+  ];
   if (bulk) {
     const firstNewDay = rows.reduce<string | null>(
       (first, row) => (first === null || row.date < first ? row.date : first),

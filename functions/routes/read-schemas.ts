@@ -73,6 +73,10 @@ export const FundSummarySchema = matches<FundSummary>()(
             .nullable(),
         }),
       ),
+      days_version: z.number().int().nullable().openapi({
+        description:
+          "The data_version at which the fund's daily rows last changed (null before any were computed): fetch /daily again only when it moves",
+      }),
       latest: z
         .object({
           date: Day,

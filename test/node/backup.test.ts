@@ -113,13 +113,21 @@ const READS = () => [
   "/v1/export",
 ];
 
+/**
+ * A fund's days_version says when its rows were last computed, and a restore computes them again:
+ * it is the one field that differs, by design.
+ */
+function withoutComputeStamps(body: unknown): unknown {
+  return JSON.parse(JSON.stringify(body, (key, value) => (key === "days_version" ? undefined : value)));
+}
+
 async function reads(product: Product): Promise<Record<string, unknown>> {
   const answers: Record<string, unknown> = {};
   for (const url of READS()) {
     const { status, body } = await api<Record<string, unknown>>(product, url);
     expect(status, url).toBe(200);
     const { generated_at: _time, ...rest } = body;
-    answers[url] = rest;
+    answers[url] = withoutComputeStamps(rest);
   }
   return answers;
 }
