@@ -22,7 +22,7 @@ import { admin } from "./routes/admin.ts";
 import { aggregate } from "./routes/aggregate.ts";
 import { assets } from "./routes/assets.ts";
 import { backup } from "./routes/backup.ts";
-import { bulk } from "./routes/bulk.ts";
+import { dailyAll } from "./routes/daily-all.ts";
 import { events } from "./routes/events.ts";
 import { exportRoute } from "./routes/export.ts";
 import { flows } from "./routes/flows.ts";
@@ -61,7 +61,7 @@ api.use(
   cors({
     origin: "*",
     allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
-    exposeHeaders: ["ETag", "Idempotent-Replayed", "Retry-After"],
+    exposeHeaders: ["ETag", "Idempotent-Replayed", "Link", "Retry-After"],
   }),
 );
 
@@ -126,7 +126,7 @@ for (const router of [
   exportRoute,
   admin,
   backup,
-  bulk,
+  dailyAll,
 ]) {
   api.route("/", router);
 }

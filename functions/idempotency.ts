@@ -1,10 +1,9 @@
 // Idempotency-Key (docs/api.md): a retry with the same key and body replays the first response; the same
 // key with another body is 422; a retry while the first is running is 409. The successful write
-// completes its record in the same transaction as the ledger rows (see ledger/write.ts), so a crash
-// can never leave a stored batch without its record, nor a record without its batch.
+// completes its record in the same transaction as the ledger rows (ledger/write-protocol.ts), so a
+// crash can never leave a stored batch without its record, nor a record without its batch.
 import type { MiddlewareHandler } from "hono";
 import { type AppEnv, sha256Hex } from "./auth.ts";
-import { DATA_VERSION_SQL } from "./db/meta.ts";
 import { Problem } from "./problem.ts";
 
 /** An in-flight record older than this was abandoned (the server died); a retry may take it over. */
@@ -112,25 +111,6 @@ async function settle(db: D1Database, claim: IdempotencyClaim, response: Respons
     )
     .bind(response.status, await response.clone().text(), claim.tokenId, claim.key)
     .run();
-}
-
-/** The statement a successful write adds to its own transaction to complete its key. */
-export function completeClaimStatement(
-  db: D1Database,
-  claim: IdempotencyClaim,
-  requestId: string,
-  total: number,
-) {
-  return db
-    .prepare(
-      `UPDATE idempotency_keys SET state = 'done', response_status = 200, response_body = json_object(
-         'inserted', (SELECT COUNT(*) FROM revisions WHERE request_id = ?1 AND old_value IS NULL),
-         'restated', (SELECT COUNT(*) FROM revisions WHERE request_id = ?1 AND old_value IS NOT NULL),
-         'unchanged', CAST(?2 AS INTEGER) - (SELECT COUNT(*) FROM revisions WHERE request_id = ?1),
-         'data_version', ${DATA_VERSION_SQL})
-       WHERE token_id = ?3 AND key = ?4`,
-    )
-    .bind(requestId, total, claim.tokenId, claim.key);
 }
 
 export async function forgetExpiredKeys(db: D1Database, now = Date.now()) {

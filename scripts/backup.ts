@@ -21,43 +21,35 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as delay } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
-import { readDevVarsToken } from "./import/args.ts";
+import {
+  BACKUP_FORMAT,
+  BACKUP_VERSION,
+  type Cell,
+  MAX_PAGE_ROWS,
+  type Manifest,
+  type Page,
+} from "../shared/backup.ts";
 import { ApiProblem, retryDelayMs } from "./import/http.ts";
 import { createProgress, type OutputStream } from "./import/progress.ts";
-import { findRunningProduct, runningFile } from "./lib/running.ts";
+import {
+  apiOrDefault,
+  DEFAULT_API,
+  isMain,
+  messageOf,
+  parseCommandLine,
+  runTool,
+  tokenOf,
+  UsageError,
+} from "./lib/cli.ts";
 
-export const FORMAT = "aumflow-backup";
-export const VERSION = 1;
-export const DEFAULT_API = "http://localhost:8787";
-/** Rows per page read; the API takes up to 10,000. */
+/** Rows per page read; the API takes up to MAX_PAGE_ROWS. */
 export const PAGE_ROWS = 5000;
 const CONSISTENT_TRIES = 3;
 
-export type Cell = string | number | null;
-
-export interface TableManifest {
-  name: string;
-  columns: string[];
-  key: string[];
-  rows: number;
-}
-
-export interface Manifest {
-  format: string;
-  version: number;
-  migrations: string[];
-  data_version: number;
-  tables: TableManifest[];
-  empty: boolean;
-  restore: { sha256: string; next: number; batches: number; data_version: number; started_at: string } | null;
-}
-
 export interface Header {
-  format: typeof FORMAT;
-  version: typeof VERSION;
+  format: typeof BACKUP_FORMAT;
+  version: typeof BACKUP_VERSION;
   created_at: string;
   api: string;
   data_version: number;
@@ -132,34 +124,6 @@ function problemOf(status: number, text: string): ApiProblem {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Command-line arguments shared by backup and restore.
-
-export class UsageError extends Error {}
-
-/** The API: --api, else AUMFLOW_API, else the `npm start` running in this directory, else localhost:8787. */
-export function apiOf(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
-  const given = flag || env.AUMFLOW_API;
-  if (given) return given.replace(/\/+$/, "");
-  let running: { url: string } | null = null;
-  try {
-    running = findRunningProduct(runningFile(cwd, env));
-  } catch {
-    running = null;
-  }
-  return running?.url ?? DEFAULT_API;
-}
-
-/** The token: --token, else AUMFLOW_TOKEN, else ADMIN_TOKEN= in ./.dev.vars. */
-export function tokenOf(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
-  const token = flag || env.AUMFLOW_TOKEN || readDevVarsToken(cwd);
-  if (!token)
-    throw new UsageError(
-      "no token: pass --token, set AUMFLOW_TOKEN, or run where .dev.vars has ADMIN_TOKEN=",
-    );
-  return token;
-}
-
-// ---------------------------------------------------------------------------------------------------
 // The header's checksums.
 
 export const sha256Hex = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
@@ -217,9 +181,9 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
   try {
     for (let tries = 1; ; tries++) {
       const first = await post<Manifest>(options, "/v1/admin/backup");
-      if (first.format !== FORMAT || first.version !== VERSION) {
+      if (first.format !== BACKUP_FORMAT || first.version !== BACKUP_VERSION) {
         throw new Error(
-          `the API speaks backup format ${first.format} ${first.version}, this tool ${FORMAT} ${VERSION}`,
+          `the API speaks backup format ${first.format} ${first.version}, this tool ${BACKUP_FORMAT} ${BACKUP_VERSION}`,
         );
       }
       if (first.restore) {
@@ -235,8 +199,8 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
       ]);
       if (countsOf(first) === countsOf(last) && rowsRead === countsOf(first)) {
         const header = {
-          format: FORMAT,
-          version: VERSION,
+          format: BACKUP_FORMAT,
+          version: BACKUP_VERSION,
           created_at: new Date().toISOString(),
           api: options.api,
           data_version: first.data_version,
@@ -299,10 +263,7 @@ async function writeContent(
       let after: Cell[] | null = null;
       do {
         const query: string = `limit=${pageRows}${after ? `&after=${encodeURIComponent(JSON.stringify(after))}` : ""}`;
-        const page: { columns: string[]; rows: Cell[][]; next: Cell[] | null } = await post(
-          client,
-          `/v1/admin/backup/${table.name}?${query}`,
-        );
+        const page: Page = await post(client, `/v1/admin/backup/${table.name}?${query}`);
         if (JSON.stringify(page.columns) !== JSON.stringify(table.columns)) {
           throw new Error(`the columns of ${table.name} changed during the backup`);
         }
@@ -342,7 +303,7 @@ in .gz. Derived figures are not in it: a restore recomputes them.
 
   --api URL    API base (default: $AUMFLOW_API, else the npm start running here, else ${DEFAULT_API})
   --token T    an admin token (default: $AUMFLOW_TOKEN, or ADMIN_TOKEN= in ./.dev.vars)
-  --page N     rows per page read, 1 to 10000 (default ${PAGE_ROWS})
+  --page N     rows per page read, 1 to ${MAX_PAGE_ROWS} (default ${PAGE_ROWS})
 
 Restore with: npm run restore -- FILE`;
 
@@ -351,23 +312,17 @@ export function parseBackupArgs(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): { help: true } | ({ help: false } & BackupOptions) {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, { allowPositionals: true, options: OPTIONS });
   if (values.help) return { help: true };
   if (positionals.length !== 1) throw new UsageError("give one FILE to write");
   const pageRows = values.page === undefined ? PAGE_ROWS : Number(values.page);
-  if (!Number.isInteger(pageRows) || pageRows < 1 || pageRows > 10_000) {
-    throw new UsageError("--page must be a whole number from 1 to 10000");
+  if (!Number.isInteger(pageRows) || pageRows < 1 || pageRows > MAX_PAGE_ROWS) {
+    throw new UsageError(`--page must be a whole number from 1 to ${MAX_PAGE_ROWS}`);
   }
   return {
     help: false,
     file: positionals[0] as string,
-    api: apiOf(values.api, env, cwd),
+    api: apiOrDefault(values.api, env, cwd),
     token: tokenOf(values.token, env, cwd),
     pageRows,
   };
@@ -385,31 +340,27 @@ export function describeFailure(error: unknown): string {
     const fields = error.errors.map((field) => `\n  ${field.pointer ?? ""}: ${field.detail ?? ""}`).join("");
     return `${error.status}: ${error.detail}${fields}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    const command = parseBackupArgs(argv);
-    if (command.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    const report = await runBackup(command);
-    const { header } = report;
-    const rows = header.tables.map((table) => `${table.name} ${table.rows}`).join(", ");
-    process.stdout.write(
-      `backup: ${report.file} (${report.fileBytes} bytes), data_version ${header.data_version}, migration ${header.migration}\n` +
-        `        ${rows}\n        content sha256 ${header.content_sha256}\n`,
-    );
-    return 0;
-  } catch (error) {
-    process.stderr.write(`backup failed: ${describeFailure(error)}\n`);
-    if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-    return error instanceof UsageError ? 2 : 1;
-  }
+export function main(argv: readonly string[]): Promise<number> {
+  return runTool(
+    "backup",
+    USAGE,
+    () => parseBackupArgs(argv),
+    async (command) => {
+      const report = await runBackup(command);
+      const { header } = report;
+      const rows = header.tables.map((table) => `${table.name} ${table.rows}`).join(", ");
+      process.stdout.write(
+        `backup: ${report.file} (${report.fileBytes} bytes), data_version ${header.data_version}, migration ${header.migration}\n` +
+          `        ${rows}\n        content sha256 ${header.content_sha256}\n`,
+      );
+    },
+    describeFailure,
+  );
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }

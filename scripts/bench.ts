@@ -19,7 +19,7 @@ import { benchRestatement } from "./bench/restatement.ts";
 import { type BenchServer, startBenchServer } from "./bench/server.ts";
 import { benchSite } from "./bench/site.ts";
 import { benchSoak } from "./bench/soak.ts";
-import { FULL_UNIVERSE, QUICK_UNIVERSE, writeUniverse } from "./bench/universe.ts";
+import { FULL_UNIVERSE, midHistoryDay, QUICK_UNIVERSE, writeUniverse } from "./bench/universe.ts";
 
 const STAGES = ["engine", "ingest", "backfill", "site", "restatement", "reads", "soak"] as const;
 type StageName = (typeof STAGES)[number];
@@ -136,7 +136,13 @@ try {
       // Later stages read the backfilled universe: without it they have nothing to measure.
       result.backfill = await stage("backfill", () => benchBackfill(universe, loadedServer, say));
       if ("error" in result.backfill) throw new Error(`backfill failed: ${result.backfill.error}`);
-      result.site = await stage("site", () => benchSite(root, loadedServer.url));
+      result.site = await stage("site", () =>
+        benchSite(root, loadedServer.url, {
+          token: loadedServer.token,
+          fund: universe.tickers[Math.floor(universe.tickers.length / 2)] as string,
+          date: midHistoryDay(universe, 3),
+        }),
+      );
       result.restatement = await stage("restatement", () => benchRestatement(loadedServer, universe));
       result.reads = await stage("reads", () =>
         benchReads(loadedServer.url, {

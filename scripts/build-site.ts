@@ -8,13 +8,21 @@
 // old build or the new one, never half of one, and a failed build leaves the old one as it was.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { build } from "astro";
-import { resolveApi } from "./lib/running.ts";
+import { resolveApi } from "./lib/cli.ts";
+import {
+  codeFingerprint,
+  MANIFEST,
+  type Manifest,
+  type MergeResult,
+  mergeWithPrevious,
+  usableManifest,
+} from "./lib/site-increment.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -30,12 +38,27 @@ export interface BuildSiteOptions {
   log?: (line: string) => void;
   /** Stops the build (the child process is killed; the output directory stays as it was). */
   signal?: AbortSignal;
+  /**
+   * A complete earlier build to keep unchanged pages and files from (default: outDir, when it holds
+   * one); false builds everything. Kept only when made by the same code (scripts/lib/site-increment.ts).
+   */
+  previous?: string | false;
+  /**
+   * Where fund histories are kept between builds (site/src/lib/history-cache.ts); default beside the
+   * output directory. Builds from the API only.
+   */
+  cacheDir?: string;
 }
 
 export interface BuildSiteResult {
   pages: number;
   seconds: number;
   outDir: string;
+  /** Build units (a fund's page, a fund's files) rendered, and kept from the previous build. */
+  rendered: number;
+  kept: number;
+  /** Files new or different from the previous build's: what an upload sends. */
+  changed: string[];
 }
 
 /**
@@ -58,9 +81,22 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
   if (options.api) args.push("--api", options.api);
   if (options.exportDir) args.push("--export-dir", path.resolve(options.exportDir));
   const started = performance.now();
+  const code = await codeFingerprint(root);
+  const previous = options.previous === false ? undefined : path.resolve(options.previous ?? outDir);
+  // Saved answers carry no days_version to keep histories by: those builds render everything.
+  const incremental = !options.exportDir;
+  const previousManifest = incremental ? await usableManifest(previous, code) : undefined;
+  const env: NodeJS.ProcessEnv = { ...process.env, AUMFLOW_BUILD_CODE: code };
+  if (previousManifest) env.AUMFLOW_PREVIOUS_MANIFEST = previousManifest;
+  else delete env.AUMFLOW_PREVIOUS_MANIFEST;
+  if (incremental)
+    env.AUMFLOW_SITE_CACHE = path.resolve(
+      options.cacheDir ?? path.join(path.dirname(outDir), `.${path.basename(outDir)}-cache`),
+    );
   // stdin is a pipe the child watches: it ends when this process does, however it ends.
   const child = spawn(process.execPath, [...NODE_FLAGS, import.meta.filename, ...args], {
     stdio: ["pipe", "pipe", "inherit"],
+    env,
     ...(options.signal && { signal: options.signal }),
   });
   child.on("error", () => undefined);
@@ -68,6 +104,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
   // Through console.log by default, so a caller that moves the build's talk elsewhere (the bench) still can.
   const log = options.log ?? ((line: string) => console.log(line));
   createInterface({ input: child.stdout }).on("line", log);
+  let merged: MergeResult;
   try {
     const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
     options.signal?.throwIfAborted();
@@ -75,6 +112,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
       const how = signal ? `killed by ${signal}` : `exit code ${code}`;
       throw new Error(`build-site: the site build failed (${how}); see above`);
     }
+    merged = await mergeWithPrevious(staging, previousManifest && previous);
     await moveIntoPlace(staging, outDir, stamp);
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -83,8 +121,13 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
   const pages = (await readdir(outDir, { recursive: true })).filter((entry) =>
     entry.endsWith(".html"),
   ).length;
-  log(`build-site: ${pages} pages in ${seconds.toFixed(1)}s (${(pages / seconds).toFixed(1)} pages/s)`);
-  return { pages, seconds, outDir };
+  const kept =
+    merged.kept > 0 ? `; ${merged.kept} of ${merged.kept + merged.rendered} fund pages and files kept` : "";
+  log(
+    `build-site: ${pages} pages in ${seconds.toFixed(1)}s (${(pages / seconds).toFixed(1)} pages/s)` +
+      `${kept}; ${merged.changed.length} files new or changed`,
+  );
+  return { pages, seconds, outDir, ...merged };
 }
 
 /** Replaces outDir by the complete build: two renames, the old build deleted after. */
@@ -107,6 +150,12 @@ async function buildHere(options: BuildSiteOptions): Promise<void> {
   process.env.AUMFLOW_BUILD_ID = `${Date.now()}`;
   const outDir = path.resolve(options.outDir ?? path.join(root, "site/dist"));
   await build({ root: path.join(root, "site"), outDir, logLevel: options.quiet ? "warn" : "info" });
+  const { buildManifest } = await import("../site/src/lib/build-units.ts");
+  const manifest = buildManifest();
+  writeFileSync(
+    path.join(outDir, MANIFEST),
+    JSON.stringify({ code: process.env.AUMFLOW_BUILD_CODE ?? "", ...manifest } satisfies Manifest),
+  );
 }
 
 async function checkApi(api: string): Promise<void> {

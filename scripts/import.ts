@@ -1,8 +1,8 @@
 // `npm run import -- <file...>`: the command-line face of runImport (scripts/import/run.ts).
 
-import { pathToFileURL } from "node:url";
-import { parseImportArgs, USAGE, UsageError } from "./import/args.ts";
+import { parseImportArgs, USAGE } from "./import/args.ts";
 import { type ImportReport, runImport, WRITE_ORDER } from "./import/run.ts";
+import { isMain, runTool } from "./lib/cli.ts";
 
 export { type ImportOptions, type ImportReport, runImport } from "./import/run.ts";
 
@@ -35,25 +35,18 @@ function formatReplay(replay: NonNullable<ImportReport["replay"]>): string[] {
   ];
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    const command = parseImportArgs(argv);
-    if (command.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    const report = await runImport(command);
-    process.stdout.write(`${formatTotals(report)}\n`);
-    return 0;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`import failed: ${message}\n`);
-    if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-    return error instanceof UsageError ? 2 : 1;
-  }
+export function main(argv: readonly string[]): Promise<number> {
+  return runTool(
+    "import",
+    USAGE,
+    () => parseImportArgs(argv),
+    async (command) => {
+      process.stdout.write(`${formatTotals(await runImport(command))}\n`);
+    },
+  );
 }
 
 // Run only when executed, not when start.ts imports runImport from here.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }

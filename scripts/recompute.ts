@@ -3,12 +3,15 @@
 // incremental path gives. The API is --api, else AUMFLOW_API, else the running `npm start` of this
 // directory; the token --token, else AUMFLOW_TOKEN, else ADMIN_TOKEN in .dev.vars. Any failure is
 // one line on stderr and exit code 1 (2 for a usage error).
-import { parseArgs } from "node:util";
-import { readDevVarsToken } from "./import/args.ts";
 import { SETTLE_FUNDS_PER_CALL } from "./import/run.ts";
-import { resolveApi } from "./lib/running.ts";
+import { messageOf, parseCommandLine, resolveApi, tokenOf, UsageError } from "./lib/cli.ts";
 
 const USAGE = "Usage: npm run recompute [-- --api URL] [--token T]";
+const OPTIONS = {
+  api: { type: "string" },
+  token: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 class Failure extends Error {
   readonly exitCode: number;
@@ -19,27 +22,18 @@ class Failure extends Error {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let values: { api?: string; token?: string; help?: boolean };
+  let values: { api?: string | undefined; token?: string | undefined; help?: boolean | undefined };
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { api: { type: "string" }, token: { type: "string" }, help: { type: "boolean", short: "h" } },
-    }));
+    ({ values } = parseCommandLine(argv, { options: OPTIONS }));
   } catch (error) {
-    process.stderr.write(`recompute: ${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`recompute: ${messageOf(error)}\n${USAGE}\n`);
     return 2;
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const token = values.token || process.env.AUMFLOW_TOKEN || readDevVarsToken(process.cwd());
-  if (!token) {
-    throw new Failure(
-      "no token: pass --token, set AUMFLOW_TOKEN, or run where .dev.vars has ADMIN_TOKEN=",
-      2,
-    );
-  }
+  const token = tokenOf(values.token, process.env, process.cwd());
   const api = resolveApi(values.api);
   const headers = { authorization: `Bearer ${token}` };
 
@@ -95,7 +89,8 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  // One sentence, never a stack trace: every expected failure is a Failure or a NoProductError.
-  process.stderr.write(`recompute failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = error instanceof Failure ? error.exitCode : 1;
+  // One sentence, never a stack trace: every expected failure is a Failure, a UsageError (no token) or
+  // a NoProductError.
+  process.stderr.write(`recompute failed: ${messageOf(error)}\n`);
+  process.exitCode = error instanceof Failure ? error.exitCode : error instanceof UsageError ? 2 : 1;
 }

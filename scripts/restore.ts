@@ -13,26 +13,20 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { createGunzip } from "node:zlib";
-import {
-  apiOf,
-  type Cell,
-  type Client,
-  describeFailure,
-  FORMAT,
-  type Header,
-  type Manifest,
-  post,
-  sha256Hex,
-  splitHeader,
-  tokenOf,
-  UsageError,
-  VERSION,
-} from "./backup.ts";
+import { BACKUP_FORMAT, BACKUP_VERSION, type Cell, type Manifest } from "../shared/backup.ts";
+import { type Client, describeFailure, type Header, post, sha256Hex, splitHeader } from "./backup.ts";
 import { createProgress, type OutputStream } from "./import/progress.ts";
 import { SETTLE_FUNDS_PER_CALL } from "./import/run.ts";
+import {
+  apiOrDefault,
+  DEFAULT_API,
+  isMain,
+  parseCommandLine,
+  runTool,
+  tokenOf,
+  UsageError,
+} from "./lib/cli.ts";
 
 /** Rows per batch, and bytes of their JSON: each batch is one request of at most 5 MiB. */
 export const BATCH_ROWS = 5000;
@@ -148,9 +142,9 @@ function readHeader(file: string, line: string): Header {
     throw new BackupFileError(`${file} is corrupted: its header does not match the header's checksum`);
   }
   const header = JSON.parse(line) as Header;
-  if (header.format !== FORMAT || header.version !== VERSION) {
+  if (header.format !== BACKUP_FORMAT || header.version !== BACKUP_VERSION) {
     throw new BackupFileError(
-      `${file} is ${header.format} version ${header.version}; this tool reads ${FORMAT} version ${VERSION}`,
+      `${file} is ${header.format} version ${header.version}; this tool reads ${BACKUP_FORMAT} version ${BACKUP_VERSION}`,
     );
   }
   return header;
@@ -464,7 +458,7 @@ recomputes every derived figure. The whole file is checked first (checksums, len
 corrupted or truncated file is refused with nothing written. An interrupted restore resumes where it
 stopped when the same command is run again.
 
-  --api URL    API base (default: $AUMFLOW_API, else the npm start running here, else http://localhost:8787)
+  --api URL    API base (default: $AUMFLOW_API, else the npm start running here, else ${DEFAULT_API})
   --token T    an admin token (default: $AUMFLOW_TOKEN, or ADMIN_TOKEN= in ./.dev.vars)
   --check      only read and check FILE; write nothing`;
 
@@ -473,20 +467,14 @@ export function parseRestoreArgs(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): { help: true } | ({ help: false } & RestoreOptions) {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, { allowPositionals: true, options: OPTIONS });
   if (values.help) return { help: true };
   if (positionals.length !== 1) throw new UsageError("give one FILE to restore");
   const check = values.check ?? false;
   return {
     help: false,
     file: positionals[0] as string,
-    api: apiOf(values.api, env, cwd),
+    api: apiOrDefault(values.api, env, cwd),
     // Checking a file needs no API, and so no token.
     token: check ? (values.token ?? "") : tokenOf(values.token, env, cwd),
     check,
@@ -500,33 +488,29 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    const command = parseRestoreArgs(argv);
-    if (command.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    const report = await runRestore(command);
-    if (report.checkedOnly) {
-      process.stdout.write(
-        `restore: ${report.file} is whole (${report.batches} batches to send); nothing written\n`,
-      );
-    } else {
-      process.stdout.write(
-        `restore: ${report.file} restored into ${command.api}: data_version ${report.dataVersion}, ` +
-          `${report.funds} funds recomputed (${report.settleCalls} settle calls)` +
-          `${report.skipped > 0 ? `, ${report.skipped} batches found stored already` : ""}\n`,
-      );
-    }
-    return 0;
-  } catch (error) {
-    process.stderr.write(`restore failed: ${describeFailure(error)}\n`);
-    if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-    return error instanceof UsageError ? 2 : 1;
-  }
+export function main(argv: readonly string[]): Promise<number> {
+  return runTool(
+    "restore",
+    USAGE,
+    () => parseRestoreArgs(argv),
+    async (command) => {
+      const report = await runRestore(command);
+      if (report.checkedOnly) {
+        process.stdout.write(
+          `restore: ${report.file} is whole (${report.batches} batches to send); nothing written\n`,
+        );
+      } else {
+        process.stdout.write(
+          `restore: ${report.file} restored into ${command.api}: data_version ${report.dataVersion}, ` +
+            `${report.funds} funds recomputed (${report.settleCalls} settle calls)` +
+            `${report.skipped > 0 ? `, ${report.skipped} batches found stored already` : ""}\n`,
+        );
+      }
+    },
+    describeFailure,
+  );
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,27 +1,13 @@
-// `npm test`: the formatter and linter, the type checks, then every test (Worker tests inside workerd,
+// `npm test`: the static checks of `npm run check`, then every test (Worker tests inside workerd,
 // command-line and browser tests in Node), and one closing line `N passed, N failed` for CI.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
+import { runChecks } from "./lib/checks.ts";
 import { ensureChromium } from "./lib/chromium.ts";
 import { bin } from "./lib/processes.ts";
 
-interface Outcome {
-  name: string;
-  ok: boolean;
-}
-
-function check(name: string, command: string, args: string[]): Outcome {
-  process.stdout.write(`\n== ${name}\n`);
-  const result = spawnSync(command, args, { stdio: "inherit" });
-  return { name, ok: result.status === 0 };
-}
-
 ensureChromium();
-const checks = [
-  check("biome (format and lint)", bin("biome"), ["check", "."]),
-  check("types (Worker and shared)", bin("tsc"), ["-p", "."]),
-  check("types (scripts)", bin("tsc"), ["-p", "tsconfig.node.json"]),
-];
+const checks = runChecks();
 
 mkdirSync("test-results", { recursive: true });
 const report = "test-results/vitest.json";

@@ -24,8 +24,26 @@ function checkIsoDate(text: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+const ZERO = 48; // "0"
+
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) value = value * 10 + text.charCodeAt(i) - ZERO;
+  return value;
+}
+
+/**
+ * Day number of a valid YYYY-MM-DD date (days since 1970-01-01), by the civil-calendar arithmetic of
+ * H. Hinnant's days_from_civil: the engine reads every day of every fund, so no Date is parsed.
+ */
 export function toDayNumber(date: string): number {
-  return Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+  const month = digitsAt(date, 5, 2);
+  const year = digitsAt(date, 0, 4) - (month <= 2 ? 1 : 0);
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + digitsAt(date, 8, 2) - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 export function fromDayNumber(dayNumber: number): string {
@@ -35,6 +53,11 @@ export function fromDayNumber(dayNumber: number): string {
 /** The later of two ISO dates. */
 export function laterDate(a: string, b: string): string {
   return a < b ? b : a;
+}
+
+/** The earlier of two ISO dates. */
+export function earlierDate(a: string, b: string): string {
+  return a < b ? a : b;
 }
 
 export function addDays(date: string, days: number): string {

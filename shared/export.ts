@@ -195,12 +195,34 @@ export interface SummaryAsset {
   awaiting: string[];
 }
 
-/** GET /v1/export: what the report site is built from. Per-fund daily rows come from /v1/funds/{t}/daily. */
+/** The aggregate rows of an export page, by period. */
+export interface ExportAggregates {
+  day: AggregateRow[];
+  week: AggregateRow[];
+  month: AggregateRow[];
+  ytd: AggregateRow[];
+}
+
+/**
+ * GET /v1/export: what the report site is built from, a calendar year of aggregates a page. This first
+ * page holds the first year's (an ISO week counts in the year of its Monday); `next` links the next
+ * year's page (ExportYearPage), null on the last. The pages' aggregates appended in order are the whole
+ * history: a document with `next` null holds every year. Per-fund daily rows come from /v1/daily.
+ */
 export interface ExportDocument {
   data_version: number;
   generated_at: string;
   summary: Summary;
   assets: { symbol: string; name: string; decimals: number }[];
   funds: FundSummary[];
-  aggregates: { day: AggregateRow[]; week: AggregateRow[]; month: AggregateRow[]; ytd: AggregateRow[] };
+  aggregates: ExportAggregates;
+  next: string | null;
+}
+
+/** GET /v1/export?year=YYYY: one later year's aggregates, of the same data_version as the first page's. */
+export interface ExportYearPage {
+  data_version: number;
+  year: number;
+  aggregates: ExportAggregates;
+  next: string | null;
 }

@@ -1,8 +1,10 @@
 // The read side of a backup: a manifest (schema level, columns and row counts of every table), then each
 // table a page at a time in primary-key order. A page is one bounded query, so the Worker holds one page,
-// never the ledger; `npm run backup` (scripts/backup.ts) writes the pages to a file as they come.
+// never the ledger; `npm run backup` (scripts/backup.ts) writes the pages to a file as they come. The
+// wire format is shared/backup.ts.
+import { BACKUP_FORMAT, BACKUP_VERSION, type Cell, type Manifest, type Page } from "../../shared/backup.ts";
 import { readDataVersion } from "../db/meta.ts";
-import { type RestoreState, readRestore } from "./restore.ts";
+import { readRestore } from "./restore.ts";
 import {
   appliedMigrations,
   BACKUP_TABLES,
@@ -12,30 +14,6 @@ import {
   quoted,
   rowFilter,
 } from "./tables.ts";
-
-export const BACKUP_FORMAT = "aumflow-backup";
-export const BACKUP_VERSION = 1;
-export const MAX_PAGE_ROWS = 10_000;
-
-export type Cell = string | number | null;
-
-export interface TableManifest {
-  name: string;
-  columns: string[];
-  key: string[];
-  rows: number;
-}
-
-export interface Manifest {
-  format: typeof BACKUP_FORMAT;
-  version: typeof BACKUP_VERSION;
-  migrations: string[];
-  data_version: number;
-  tables: TableManifest[];
-  /** No ledger row, no fund, no token, data_version 0: a restore may write here. */
-  empty: boolean;
-  restore: Omit<RestoreState, "id" | "counts"> | null;
-}
 
 /** Row counts of every backed-up table, in one statement (one consistent read). */
 export async function countRows(db: D1Database): Promise<Record<string, number>> {
@@ -77,14 +55,6 @@ export async function readManifest(db: D1Database): Promise<Manifest> {
       started_at: restore.started_at,
     },
   };
-}
-
-export interface Page {
-  table: string;
-  columns: string[];
-  rows: Cell[][];
-  /** The key of the last row, to pass as `after` for the next page; null after the last page. */
-  next: Cell[] | null;
 }
 
 /** Up to `limit` rows of `table` whose key comes after `after` (from the first row when null). */

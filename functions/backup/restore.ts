@@ -10,8 +10,9 @@
 //           (as POST /v1/admin/recompute does), which /v1/admin/settle then works off.
 
 import { jsonChunks } from "../db/json-chunks.ts";
-import { readDataVersion } from "../db/meta.ts";
+import { META, readDataVersion } from "../db/meta.ts";
 import { batchWithRetry } from "../db/write-retry.ts";
+import { rebuildStatements } from "../ledger/write-protocol.ts";
 import { Problem } from "../problem.ts";
 import { SUMMARY_KEY } from "../recompute/publish.ts";
 import { countRows } from "./read.ts";
@@ -261,29 +262,18 @@ export async function finishRestore(
     db
       .prepare(
         `UPDATE meta SET value = CAST(CASE WHEN CAST(value AS INTEGER) = 0 THEN CAST(?2 AS INTEGER)
-           ELSE MAX(CAST(?2 AS INTEGER), CAST(value AS INTEGER)) + 1 END AS TEXT) WHERE key = 'data_version' AND ${ours}`,
+           ELSE MAX(CAST(?2 AS INTEGER), CAST(value AS INTEGER)) + 1 END AS TEXT)
+         WHERE key = '${META.dataVersion}' AND ${ours}`,
       )
       .bind(restore, state.data_version),
-    db.prepare(`DELETE FROM fund_days WHERE ${ours}`).bind(restore),
-    db.prepare(`DELETE FROM aggregate_days WHERE ${ours}`).bind(restore),
-    db
-      .prepare(`UPDATE meta SET value = '0000-01-01' WHERE key = 'aggregates_stale_from' AND ${ours}`)
-      .bind(restore),
-    db
-      .prepare(
-        `INSERT INTO recompute_queue (fund, from_date, seq)
-         SELECT ticker, '0000-01-01', (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version')
-         FROM funds WHERE ${ours}
-         ON CONFLICT (fund) DO UPDATE SET from_date = excluded.from_date, seq = excluded.seq
-         RETURNING 1 AS funds`,
-      )
-      .bind(restore),
+    // The derived rows are forgotten and every fund queued, as POST /v1/admin/recompute does.
+    ...rebuildStatements(db, ours, [restore]),
     db.prepare(`DELETE FROM meta WHERE key = '${RESTORE_KEY}' AND value ->> '$.id' = ?1`).bind(restore),
   ]);
   await forgetSummary(kv);
   return {
     data_version: await readDataVersion(db),
-    funds: results[4]?.results.length ?? 0,
+    funds: results.at(-2)?.results[0]?.funds ?? 0,
     rows: counts,
   };
 }

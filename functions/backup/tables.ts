@@ -4,6 +4,10 @@
 //
 // Table and column names reach SQL only from this list and from the database's own schema (PRAGMA
 // table_info), never from a request.
+import { META } from "../db/meta.ts";
+
+/** The meta row holding a restore in progress (functions/backup/restore.ts). */
+export const RESTORE_KEY = "restore";
 
 export interface BackupTable {
   name: string;
@@ -45,11 +49,8 @@ export const NOT_BACKED_UP: Readonly<Record<string, string>> = {
  * backup leaves them out and a restore sets them itself. data_version is backed up but written last,
  * when the restore finishes, so no read caches a half-restored state under the restored version.
  */
-export const META_NOT_BACKED_UP = ["recompute_lease", "aggregates_stale_from", "restore"];
-export const META_WRITTEN_AT_FINISH = ["data_version"];
-
-/** The meta row holding a restore in progress (functions/backup/restore.ts). */
-export const RESTORE_KEY = "restore";
+export const META_NOT_BACKED_UP = [META.recomputeLease, META.aggregatesStaleFrom, RESTORE_KEY];
+export const META_WRITTEN_AT_FINISH = [META.dataVersion];
 
 /** The tables whose rows make a database non-empty (meta and the seeded assets exist from the start). */
 export const DATA_TABLES = BACKUP_TABLES.filter((table) => !table.seeded).map((table) => table.name);

@@ -50,20 +50,29 @@ function fromStored(row: StoredAggregateDay): AggregateDay {
   };
 }
 
-/** Every day of every group of `by` (of one group when `key` is given), by group then date. */
-export async function readGroupDays(db: D1Database, by: GroupBy, key?: string): Promise<AggregateDay[]> {
+/**
+ * Every day of every group of `by` (of one group when `key` is given), by group then date; only the
+ * days up to `through` when given (a page's indicators need the history before it, never after).
+ */
+export async function readGroupDays(
+  db: D1Database,
+  by: GroupBy,
+  key?: string,
+  through?: string,
+): Promise<AggregateDay[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM aggregate_days WHERE group_by = ?1 AND (?2 IS NULL OR group_key = ?2)
+         AND (?3 IS NULL OR date <= ?3)
        ORDER BY group_key, date`,
     )
-    .bind(by, key ?? null)
+    .bind(by, key ?? null, through ?? null)
     .all<StoredAggregateDay>();
   return results.map(fromStored);
 }
 
 /** The groups of `by` with stored days (just `key`, if given and stored), in order. */
-async function groupKeys(db: D1Database, by: GroupBy, key?: string): Promise<string[]> {
+export async function groupKeys(db: D1Database, by: GroupBy, key?: string): Promise<string[]> {
   const { results } = await db
     .prepare(
       `SELECT DISTINCT group_key AS key FROM aggregate_days WHERE group_by = ?1 AND (?2 IS NULL OR group_key = ?2)
@@ -75,18 +84,59 @@ async function groupKeys(db: D1Database, by: GroupBy, key?: string): Promise<str
 }
 
 /**
+ * The first day in [from, to] on which any of the groups `keys` of `by` has a row, or null: one walk
+ * along the primary key per group, which stops at its first match, so it costs the groups' number.
+ */
+export async function firstGroupDay(
+  db: D1Database,
+  by: GroupBy,
+  keys: readonly string[],
+  range: { from: string; to: string },
+): Promise<string | null> {
+  const row = await db
+    .prepare(
+      `SELECT MIN((SELECT x.date FROM aggregate_days x WHERE x.group_by = ?1 AND x.group_key = k.value
+         AND x.date >= ?2 AND x.date <= ?3 ORDER BY x.date LIMIT 1)) AS date
+       FROM json_each(?4) k`,
+    )
+    .bind(by, range.from, range.to, JSON.stringify(keys))
+    .first<{ date: string | null }>();
+  return row?.date ?? null;
+}
+
+/** The total's first and last day, or null before any fund has one. */
+export async function totalDaySpan(db: D1Database): Promise<{ first: string; last: string } | null> {
+  const row = await db
+    .prepare(
+      `SELECT MIN(date) AS first, MAX(date) AS last FROM aggregate_days
+       WHERE group_by = 'total' AND group_key = 'all'`,
+    )
+    .first<{ first: string | null; last: string | null }>();
+  return row?.first && row.last ? { first: row.first, last: row.last } : null;
+}
+
+export interface GroupDaysOptions {
+  /** One group only. */
+  key?: string | undefined;
+  /** The groups, when the caller has read them already (groupKeys). */
+  keys?: readonly string[] | undefined;
+  /** The last day to read (readGroupDays). */
+  through?: string | undefined;
+}
+
+/**
  * The days of each group of `by` (just `key`, if given), one group at a time, in order: a reader of
- * every group's history holds one of them. `totals` (the total group's days, read already) serves
- * by=total.
+ * every group's history holds one of them. `totals` (the total group's days, read already over the
+ * same days) serves by=total.
  */
 export async function* eachGroupDays(
   db: D1Database,
   by: GroupBy,
   totals: AggregateDay[],
-  key?: string,
+  options: GroupDaysOptions = {},
 ): AsyncGenerator<AggregateDay[]> {
-  for (const group of await groupKeys(db, by, key)) {
-    yield by === "total" ? totals : await readGroupDays(db, by, group);
+  for (const group of options.keys ?? (await groupKeys(db, by, options.key))) {
+    yield by === "total" ? totals : await readGroupDays(db, by, group, options.through);
   }
 }
 

@@ -1,18 +1,18 @@
-// Stores a validated batch atomically with set-based SQL: one bound JSON parameter per statement,
+// Stores a validated batch of facts with set-based SQL: one bound JSON parameter per statement,
 // however many rows. New keys and changed values get a revision and a ledger row; unchanged values
-// get neither. The recompute queue, data_version and the Idempotency-Key record move in the same
-// transaction, so a batch is wholly present or wholly absent, with everything that follows from it.
+// get neither. What follows from it (data_version, the recompute queue, the Idempotency-Key record)
+// is the write protocol's (write-protocol.ts), in the same transaction: a batch is wholly present or
+// wholly absent, with everything that follows from it.
 import { jsonChunks } from "../db/json-chunks.ts";
-import { batchWithRetry, revisionsOfRequest } from "../db/write-retry.ts";
-import { completeClaimStatement, type IdempotencyClaim } from "../idempotency.ts";
+import type { IdempotencyClaim } from "../idempotency.ts";
 import type { LedgerKind, LedgerRow } from "./kinds.ts";
-
-export interface WriteCounts {
-  inserted: number;
-  restated: number;
-  unchanged: number;
-  data_version: number;
-}
+import {
+  commitWrite,
+  countDryRun,
+  dryRunCounts,
+  insertRevisions,
+  type WriteCounts,
+} from "./write-protocol.ts";
 
 export interface BatchWrite {
   kind: LedgerKind;
@@ -62,13 +62,15 @@ function keyText(kind: LedgerKind, alias: string): string {
  * every place old_value appears, which made this statement half the cost of a bulk load.
  */
 function revisionsStatement(kind: LedgerKind): string {
-  return `INSERT INTO revisions (entity, subject, date, key, old_value, new_value, source, recorded_at, request_id, observed_at)
+  return insertRevisions(`
     WITH j AS MATERIALIZED (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j)
     SELECT '${kind.entity}', j.${kind.subjectColumn}, j.date, ${keyText(kind, "j")}, old_value, ${incomingValue(kind)},
            j.source, ?3, ?2, j.observed_at
     FROM j
-    WHERE (old_value IS NULL OR old_value <> ${incomingValue(kind)}) AND NOT COALESCE(${kind.keepsOld ?? "false"}, 0)`;
+    WHERE (old_value IS NULL OR old_value <> ${incomingValue(kind)}) AND NOT COALESCE(${keepsOld(kind)}, 0)`);
 }
+
+const keepsOld = (kind: LedgerKind) => kind.keepsOld ?? "false";
 
 /**
  * Ledger rows for exactly the rows that got a revision in this request. Inserted in date order: a
@@ -93,37 +95,12 @@ function sourceRanksStatement(kind: LedgerKind): string {
     FROM ${incoming(kind)} j`;
 }
 
-const BUMP_DATA_VERSION = `UPDATE meta SET value = CAST(value AS INTEGER) + 1
-  WHERE key = 'data_version' AND EXISTS (SELECT 1 FROM revisions WHERE request_id = ?2)`;
-
-/** Funds whose derived rows this request made stale, from the earliest date it touched. */
-function queueStatement(kind: LedgerKind): string {
-  const affected =
-    kind.entity === "price"
-      ? `SELECT f.ticker AS fund, r.date FROM revisions r JOIN funds f ON f.asset = r.subject
-           WHERE r.request_id = ?2 AND r.entity = 'price'`
-      : kind.entity === "event"
-        ? `SELECT from_fund AS fund, date FROM corporate_actions WHERE request_id = ?2 AND type <> 'ticker_change'
-           UNION ALL SELECT to_fund, date FROM corporate_actions WHERE request_id = ?2 AND to_fund <> ''`
-        : `SELECT subject AS fund, date FROM revisions WHERE request_id = ?2 AND entity = '${kind.entity}'`;
-  return `INSERT INTO recompute_queue (fund, from_date, seq)
-    SELECT fund, MIN(date), (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version')
-    FROM (${affected}) WHERE true GROUP BY fund
-    ON CONFLICT (fund) DO UPDATE SET from_date = MIN(from_date, excluded.from_date), seq = excluded.seq`;
-}
-
-const COUNTS = `SELECT
-    (SELECT COUNT(*) FROM revisions WHERE request_id = ?2 AND old_value IS NULL) AS inserted,
-    (SELECT COUNT(*) FROM revisions WHERE request_id = ?2 AND old_value IS NOT NULL) AS restated,
-    (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version') AS data_version`;
-
 /** What a dry run would store: the same comparison as the revisions statement, counted. */
-function dryRunCounts(kind: LedgerKind): string {
-  return `SELECT COALESCE(SUM(old_value IS NULL), 0) AS inserted,
-      COALESCE(SUM(old_value IS NOT NULL AND old_value <> ${incomingValue(kind)} AND NOT COALESCE(${kind.keepsOld ?? "false"}, 0)), 0)
-        AS restated,
-      (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version') AS data_version
-    FROM (SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j) j`;
+function dryRunStatement(kind: LedgerKind): string {
+  return dryRunCounts(
+    `(SELECT j.*, ${latestValue(kind)} AS old_value FROM ${incoming(kind)} j) j`,
+    `old_value IS NOT NULL AND old_value <> ${incomingValue(kind)} AND NOT COALESCE(${keepsOld(kind)}, 0)`,
+  );
 }
 
 /**
@@ -160,56 +137,18 @@ export async function observedTooEarly(
   return found;
 }
 
-export interface CountRow {
-  inserted: number;
-  restated: number;
-  data_version: number;
-}
-
-/** The counts of a batch's chunks, added up. */
-export function sumCounts(parts: readonly D1Result<CountRow>[]): CountRow | null {
-  const counts = parts.map((part) => part.results[0]);
-  const last = counts.at(-1);
-  if (!last || counts.some((part) => part === undefined)) return null;
-  const present = counts as CountRow[];
-  return {
-    inserted: present.reduce((sum, part) => sum + part.inserted, 0),
-    restated: present.reduce((sum, part) => sum + part.restated, 0),
-    data_version: last.data_version,
-  };
-}
-
 export async function writeBatch(db: D1Database, write: BatchWrite): Promise<WriteCounts> {
   const { kind, rows, requestId, recordedAt } = write;
   const chunks = rowsJson(kind, rows);
-  let counts: CountRow | null;
   if (write.dryRun) {
-    counts = sumCounts(
-      await db.batch<CountRow>(chunks.map((json) => db.prepare(dryRunCounts(kind)).bind(json))),
-    );
-  } else {
-    const statements = chunks.flatMap((json) => [
-      db.prepare(revisionsStatement(kind)).bind(json, requestId, recordedAt),
-      db.prepare(ledgerStatement(kind)).bind(json, requestId, recordedAt),
-      db.prepare(sourceRanksStatement(kind)).bind(json),
-    ]);
-    statements.push(
-      ...(kind.followUps ?? []).map((sql) => db.prepare(sql).bind(null, requestId)),
-      db.prepare(BUMP_DATA_VERSION).bind(null, requestId),
-      db.prepare(queueStatement(kind)).bind(null, requestId),
-    );
-    if (write.claim) statements.push(completeClaimStatement(db, write.claim, requestId, rows.length));
-    const counted = db.prepare(COUNTS).bind(null, requestId);
-    statements.push(counted);
-    const once = { committed: revisionsOfRequest(db, requestId), instead: [counted] };
-    const results = await batchWithRetry<CountRow>(db, statements, once);
-    counts = results.at(-1)?.results[0] ?? null;
+    const parts = chunks.map((json) => db.prepare(dryRunStatement(kind)).bind(json));
+    return countDryRun(db, kind, parts, rows.length);
   }
-  if (!counts) throw new Error("batch write returned no counts");
-  return {
-    inserted: counts.inserted,
-    restated: counts.restated,
-    unchanged: rows.length - counts.inserted - counts.restated,
-    data_version: counts.data_version,
-  };
+  const stores = chunks.flatMap((json) => [
+    db.prepare(revisionsStatement(kind)).bind(json, requestId, recordedAt),
+    db.prepare(ledgerStatement(kind)).bind(json, requestId, recordedAt),
+    db.prepare(sourceRanksStatement(kind)).bind(json),
+  ]);
+  stores.push(...(kind.followUps ?? []).map((sql) => db.prepare(sql).bind(requestId)));
+  return commitWrite(db, { kind, requestId, stores, total: rows.length, claim: write.claim });
 }

@@ -87,7 +87,7 @@ ${[
     "Aggregates",
     "/v1/aggregate",
     and("by=asset&period=day"),
-    "by total, asset, issuer, country or vehicle, per day, week, month or ytd, with indicators and completeness",
+    "by total, asset, issuer, country or vehicle, per day, week, month or ytd, with indicators and completeness; a calendar year a page, next (and a Link header) for the following one",
   ),
   link(
     "Flows",
@@ -102,7 +102,12 @@ ${[
     "restated=true",
     "what changed, with old and new values; since=<timestamp or id> pages on",
   ),
-  link("Export", "/v1/export", "", "everything the report site is built from, as one streamed document"),
+  link(
+    "Export",
+    "/v1/export",
+    "",
+    "everything the report site is built from, a year of aggregates a page (next: ?year=YYYY)",
+  ),
   link("OpenAPI", "/v1/openapi.json", "", `the contract, rendered at ${url("/v1/docs")}`),
 ].join("\n")}
 

@@ -7,12 +7,11 @@ import type {
   AggregateRow,
   FundDayRow,
   FundSummary,
-  GroupBy,
   Period,
   RevisionRow,
   Summary,
 } from "../../shared/export.ts";
-import { eachGroupDays, readAwaited, readGroupDays } from "../db/aggregates.ts";
+import { eachGroupDays, readAwaited, readGroupDays, totalDaySpan } from "../db/aggregates.ts";
 import { type FlowRecord, listFlows } from "../db/flows.ts";
 import { type StoredFundDay, toFundDayRow } from "../db/fund-days.ts";
 import { listFundSummaries } from "../db/funds.ts";
@@ -20,6 +19,12 @@ import { readDataVersion } from "../db/meta.ts";
 import { canonicalTicker, loadAssets } from "../db/reference.ts";
 import { Problem } from "../problem.ts";
 import { buildCurrentSummary, SUMMARY_KEY } from "../recompute/publish.ts";
+import {
+  type AggregatePage,
+  type AggregateQuery,
+  aggregatePageRows,
+  planAggregatePage,
+} from "../routes/aggregate-page.ts";
 import { fundDaily } from "../routes/daily.ts";
 import { checkRange } from "../routes/flows.ts";
 import { revisions } from "../routes/revisions.ts";
@@ -95,14 +100,6 @@ export async function readFundDays(env: Env, input: FundDaysInput) {
   return { fund: ticker, from, to, ...(input.as_of ? { as_of: input.as_of } : {}), rows };
 }
 
-export interface AggregateInput {
-  by: GroupBy;
-  key?: string | undefined;
-  period: Period;
-  from?: string | undefined;
-  to?: string | undefined;
-}
-
 /** The first day of the default window of a period ending at `to`; undefined for the whole history. */
 export function defaultFrom(period: Period, to: string): string | undefined {
   switch (period) {
@@ -120,27 +117,35 @@ export function defaultFrom(period: Period, to: string): string | undefined {
 }
 
 /**
- * GET /v1/aggregate's rows, at most MAX_AGGREGATE_ROWS of them. Without `from`: the 30 days, 13 ISO
- * weeks or 12 months up to `to` (or the latest day), the whole history for ytd.
+ * GET /v1/aggregate's rows, its pages (a calendar year each) followed while the rows fit in
+ * MAX_AGGREGATE_ROWS: a longer answer stops at the end of a year, with next_from, the `from` to ask
+ * again with; a single year over the cap is refused. Without `from`: the 30 days, 13 ISO weeks or 12
+ * months up to `to` (or the latest day), the whole history for ytd.
  */
-export async function readAggregate(db: D1Database, input: AggregateInput) {
+export async function readAggregate(db: D1Database, input: AggregateQuery) {
   checkRange(input.from, input.to);
-  const totals = await readGroupDays(db, "total");
-  const latest = totals.at(-1)?.date;
-  const end = input.to ?? latest;
+  const end = input.to ?? (await totalDaySpan(db))?.last;
   const from = input.from ?? (end === undefined ? undefined : defaultFrom(input.period, end));
-  const range = { from, to: input.to };
-  const awaited = await readAwaited(db, range);
-  const options = { ...range, awaiting: awaitingIndex(awaited) };
   const rows: AggregateRow[] = [];
-  for await (const days of eachGroupDays(db, input.by, totals, input.key)) {
-    rows.push(...aggregateRows([days], totals, input.period, options));
-    if (rows.length > MAX_AGGREGATE_ROWS) {
+  let pageFrom = from;
+  let nextFrom: string | null = null;
+  for (;;) {
+    const query = { ...input, from: pageFrom };
+    const page = await planAggregatePage(db, query);
+    const pageRows = await rowsUpTo(db, query, page, MAX_AGGREGATE_ROWS - rows.length);
+    if (pageRows === null && rows.length === 0) {
       throw new Problem(
         422,
         `The answer would have more than ${MAX_AGGREGATE_ROWS} rows; narrow from/to, pick one group with key, or use a longer period.`,
       );
     }
+    if (pageRows === null) {
+      nextFrom = pageFrom ?? null;
+      break;
+    }
+    rows.push(...pageRows);
+    if (page.nextFrom === null) break;
+    pageFrom = page.nextFrom;
   }
   return {
     by: input.by,
@@ -149,7 +154,23 @@ export async function readAggregate(db: D1Database, input: AggregateInput) {
     from: from ?? null,
     to: end ?? null,
     rows,
+    next_from: nextFrom,
   };
+}
+
+/** A page's rows, or null once they pass `room`. */
+async function rowsUpTo(
+  db: D1Database,
+  query: AggregateQuery,
+  page: AggregatePage,
+  room: number,
+): Promise<AggregateRow[] | null> {
+  const rows: AggregateRow[] = [];
+  for await (const group of aggregatePageRows(db, query, page)) {
+    rows.push(...group);
+    if (rows.length > room) return null;
+  }
+  return rows;
 }
 
 /** What get_flow_table says of a group (all funds, or one asset's) on the day. */

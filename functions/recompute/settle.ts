@@ -7,9 +7,10 @@ import type { Asset } from "../../shared/domain.ts";
 import { type Group, groupId, groupsOf } from "../../shared/engine/aggregate.ts";
 import type { EngineOptions } from "../../shared/engine/types.ts";
 import { fundDaysJson, insertFundDaysStatements, stampDaysVersionStatement } from "../db/fund-days.ts";
-import { DATA_VERSION_SQL, META, metaValue, readFreshness } from "../db/meta.ts";
+import { META, metaValue, readFreshness } from "../db/meta.ts";
 import { QueryBudget } from "../db/query-budget.ts";
 import { loadAssets, loadFunds } from "../db/reference.ts";
+import { queueRecompute } from "../ledger/write-protocol.ts";
 import { Problem } from "../problem.ts";
 import { Timings } from "../timing.ts";
 import {
@@ -395,13 +396,7 @@ async function extendToReportDate(db: D1Database): Promise<string | null> {
   if (latest === null || latest === stored) return latest;
   const from = stored && stored < latest ? addDays(stored, 1) : "0000-01-01";
   await db.batch([
-    db
-      .prepare(
-        `INSERT INTO recompute_queue (fund, from_date, seq)
-         SELECT ticker, ?1, ${DATA_VERSION_SQL} FROM funds WHERE true
-         ON CONFLICT (fund) DO UPDATE SET from_date = MIN(from_date, excluded.from_date), seq = excluded.seq`,
-      )
-      .bind(from),
+    db.prepare(queueRecompute("SELECT ticker AS fund, ?1 AS date FROM funds")).bind(from),
     db.prepare(`UPDATE meta SET value = ? WHERE key = '${META.reportDate}'`).bind(latest),
   ]);
   return latest;

@@ -2,7 +2,9 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { SourceRankingInput, Ticker } from "../../shared/schemas.ts";
 import { type AppEnv, requireScope } from "../auth.ts";
 import { jsonBody } from "../body.ts";
-import { DATA_VERSION_SQL, META, readDataVersion } from "../db/meta.ts";
+import { readDataVersion } from "../db/meta.ts";
+import { writeSourceRanking } from "../ledger/source-ranking.ts";
+import { rebuildStatements } from "../ledger/write-protocol.ts";
 import { Problem } from "../problem.ts";
 import { settleDerived, settleSome } from "../recompute/settle.ts";
 import { Timings } from "../timing.ts";
@@ -39,47 +41,14 @@ admin.openapi(rankingRoute, async (c) => {
       { pointer: "/sources", detail: "sources must be distinct" },
     ]);
   }
-  const db = c.env.DB;
-  const now = new Date().toISOString();
-  const old = await db
-    .prepare("SELECT source FROM source_ranks WHERE subject = ? ORDER BY rank")
-    .bind(subject)
-    .all<{ source: string }>();
-  const others = old.results.map((row) => row.source).filter((source) => !sources.includes(source));
-  const ranking = [...sources, ...others];
+  const { ranking, changed } = await writeSourceRanking(c.env.DB, {
+    subject,
+    sources,
+    requestId: c.get("requestId"),
+    recordedAt: new Date().toISOString(),
+  });
   // The same ranking again changes nothing: no revision, no data_version, no recompute.
-  const unchanged = JSON.stringify(ranking) === JSON.stringify(old.results.map((row) => row.source));
-  if (unchanged) return c.json({ subject, sources: ranking }, 200);
-  await db.batch([
-    db.prepare("DELETE FROM source_ranks WHERE subject = ?").bind(subject),
-    ...ranking.map((source, index) =>
-      db
-        .prepare("INSERT INTO source_ranks (subject, source, rank) VALUES (?, ?, ?)")
-        .bind(subject, source, index + 1),
-    ),
-    db
-      .prepare(
-        `INSERT INTO revisions (entity, subject, date, key, old_value, new_value, source, recorded_at, request_id)
-         VALUES ('source_rank', ?1, NULL, ?1, ?2, ?3, 'admin', ?4, ?5)`,
-      )
-      .bind(
-        subject,
-        JSON.stringify(old.results.map((row) => row.source)),
-        JSON.stringify(ranking),
-        now,
-        c.get("requestId"),
-      ),
-    db.prepare(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = '${META.dataVersion}'`),
-    db
-      .prepare(
-        `INSERT INTO recompute_queue (fund, from_date, seq)
-         SELECT ticker, '0000-01-01', ${DATA_VERSION_SQL}
-         FROM funds WHERE ticker = ?1 OR asset = ?1
-         ON CONFLICT (fund) DO UPDATE SET from_date = excluded.from_date, seq = excluded.seq`,
-      )
-      .bind(subject),
-  ]);
-  await settleDerived(c.env);
+  if (changed) await settleDerived(c.env);
   return c.json({ subject, sources: ranking }, 200);
 });
 
@@ -106,19 +75,8 @@ const recomputeRoute = createRoute({
  */
 admin.openapi(recomputeRoute, async (c) => {
   const db = c.env.DB;
-  const [, , , queued] = await db.batch<{ funds: number }>([
-    db.prepare("DELETE FROM fund_days"),
-    db.prepare("DELETE FROM aggregate_days"),
-    // Every fund is rewritten: the group sums are re-summed once at the end, not corrected per fund.
-    db.prepare(`UPDATE meta SET value = '0000-01-01' WHERE key = '${META.aggregatesStaleFrom}'`),
-    db.prepare(
-      `INSERT INTO recompute_queue (fund, from_date, seq)
-       SELECT ticker, '0000-01-01', ${DATA_VERSION_SQL} FROM funds WHERE true
-       ON CONFLICT (fund) DO UPDATE SET from_date = excluded.from_date, seq = excluded.seq
-       RETURNING 1 AS funds`,
-    ),
-  ]);
-  return c.json({ data_version: await readDataVersion(db), funds: queued?.results.length ?? 0 }, 200);
+  const queued = (await db.batch<{ funds: number }>(rebuildStatements(db))).at(-1)?.results[0];
+  return c.json({ data_version: await readDataVersion(db), funds: queued?.funds ?? 0 }, 200);
 });
 
 const settleRoute = createRoute({

@@ -5,8 +5,9 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { AssetSymbol } from "../../shared/schemas.ts";
 import { type AppEnv, requireScope } from "../auth.ts";
 import { jsonBody } from "../body.ts";
-import { META } from "../db/meta.ts";
 import { loadAssets } from "../db/reference.ts";
+import { ASSET_KIND } from "../ledger/kinds.ts";
+import { commitWrite, revisionStatement } from "../ledger/write-protocol.ts";
 import { Problem } from "../problem.ts";
 import { sendList } from "../respond.ts";
 import { bearer, ListFormat, WRITE_PROBLEMS } from "./openapi.ts";
@@ -50,27 +51,24 @@ assets.openapi(putAsset, async (c) => {
       { pointer: "/decimals", detail: `${symbol} has ${old.decimals} decimals and facts stored at them` },
     ]);
   }
-  await db.batch([
+  const requestId = c.get("requestId");
+  const stores = [
     db
       .prepare(
         `INSERT INTO assets (symbol, name, decimals) VALUES (?1, ?2, ?3)
          ON CONFLICT (symbol) DO UPDATE SET name = excluded.name, decimals = excluded.decimals`,
       )
       .bind(symbol, name, decimals),
-    db
-      .prepare(
-        `INSERT INTO revisions (entity, subject, date, key, old_value, new_value, source, recorded_at, request_id)
-         VALUES ('asset', ?1, NULL, ?1, ?2, ?3, 'admin', ?4, ?5)`,
-      )
-      .bind(
-        symbol,
-        old ? JSON.stringify(old) : null,
-        JSON.stringify({ symbol, name, decimals }),
-        new Date().toISOString(),
-        c.get("requestId"),
-      ),
-    db.prepare(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = '${META.dataVersion}'`),
-  ]);
+    revisionStatement(db, ASSET_KIND, {
+      subject: symbol,
+      old: old ?? null,
+      new: { symbol, name, decimals },
+      source: "admin",
+      recordedAt: new Date().toISOString(),
+      requestId,
+    }),
+  ];
+  await commitWrite(db, { kind: ASSET_KIND, requestId, stores, total: 1 });
   return c.json({ symbol, name, decimals }, 200);
 });
 

@@ -3,8 +3,9 @@
 // read cache in front of every GET (app.ts) keys answers by URL before a route checks its token, as a
 // CDN would; a POST is never cached.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { type Cell, MAX_PAGE_ROWS } from "../../shared/backup.ts";
 import { type AppEnv, requireScope } from "../auth.ts";
-import { type Cell, MAX_PAGE_ROWS, readManifest, readPage } from "../backup/read.ts";
+import { readManifest, readPage } from "../backup/read.ts";
 import { beginRestore, finishRestore, restoreBatch } from "../backup/restore.ts";
 import { BACKUP_TABLES, backupTable } from "../backup/tables.ts";
 import { jsonBody } from "../body.ts";

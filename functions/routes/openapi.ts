@@ -45,6 +45,14 @@ export const WriteQuery = z.object({
     }),
 });
 
+/** The header of a read answered a page at a time (RFC 8288), absent on the last page. */
+export const NextLink = {
+  Link: {
+    description: 'The next page, as `next` in a JSON answer: `</v1/…>; rel="next"`; absent on the last page',
+    schema: { type: "string" as const },
+  },
+};
+
 export const ListFormat = z.enum(["json", "csv"]).optional().openapi({ description: "csv for a CSV table" });
 
 /** A batch write route: bearer scope, then the body limits, then the Idempotency-Key, then the schema. */

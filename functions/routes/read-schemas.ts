@@ -3,7 +3,15 @@
 // other is a type error, so the document cannot drift from the answers.
 import { z } from "@hono/zod-openapi";
 import { DAY_STATES, STAKING_POLICIES, VEHICLES } from "../../shared/domain.ts";
-import type { FundDayRow, FundSummary, RevisionRow, Summary } from "../../shared/export.ts";
+import type {
+  ExportAggregates,
+  ExportDocument,
+  ExportYearPage,
+  FundDayRow,
+  FundSummary,
+  RevisionRow,
+  Summary,
+} from "../../shared/export.ts";
 import type { FlowRecord } from "../db/flows.ts";
 import type { PriceRecord } from "../db/prices.ts";
 import { AggregateRowSchema } from "./aggregate-schema.ts";
@@ -187,18 +195,43 @@ export const SummarySchema = matches<Summary>()(
     .openapi("Summary"),
 );
 
-export const ExportDocumentSchema = z
-  .object({
-    data_version: z.number(),
-    generated_at: Time,
-    summary: SummarySchema,
-    assets: z.array(z.object({ symbol: z.string(), name: z.string(), decimals: z.number() })),
-    funds: z.array(FundSummarySchema),
-    aggregates: z.object({
-      day: z.array(AggregateRowSchema),
-      week: z.array(AggregateRowSchema),
-      month: z.array(AggregateRowSchema),
-      ytd: z.array(AggregateRowSchema),
-    }),
-  })
-  .openapi("ExportDocument");
+const ExportAggregatesSchema = matches<ExportAggregates>()(
+  z.object({
+    day: z.array(AggregateRowSchema),
+    week: z.array(AggregateRowSchema),
+    month: z.array(AggregateRowSchema),
+    ytd: z.array(AggregateRowSchema),
+  }),
+);
+
+const NextPage = z.string().nullable().openapi({
+  description: "Path and query of the next year's page; null on the last page",
+  example: "/v1/export?year=2025",
+});
+
+export const ExportDocumentSchema = matches<ExportDocument>()(
+  z
+    .object({
+      data_version: z.number(),
+      generated_at: Time,
+      summary: SummarySchema,
+      assets: z.array(z.object({ symbol: z.string(), name: z.string(), decimals: z.number() })),
+      funds: z.array(FundSummarySchema),
+      aggregates: ExportAggregatesSchema.openapi({
+        description: "The first year's rows (an ISO week counts in the year of its Monday)",
+      }),
+      next: NextPage,
+    })
+    .openapi("ExportDocument"),
+);
+
+export const ExportYearPageSchema = matches<ExportYearPage>()(
+  z
+    .object({
+      data_version: z.number(),
+      year: z.number().int().openapi({ example: 2025 }),
+      aggregates: ExportAggregatesSchema.openapi({ description: "The year's rows" }),
+      next: NextPage,
+    })
+    .openapi("ExportYearPage"),
+);

@@ -1,10 +1,9 @@
 // Restatement: one flow restated in the middle of the loaded history, timed from the request to the
 // read that shows the new AUM, against a full recompute of the same data (POST /v1/admin/recompute,
 // then /v1/admin/settle until nothing remains). Also checks that both paths give the same numbers.
-import { tradingDays } from "../../shared/calendar.ts";
 import { SETTLE_FUNDS_PER_CALL } from "../import/run.ts";
 import { adminPost, type BenchServer } from "./server.ts";
-import type { Universe } from "./universe.ts";
+import { midHistoryDay, type Universe } from "./universe.ts";
 
 export interface RestatementFigures {
   samples: { fund: string; date: string; ms: number; server: string }[];
@@ -29,6 +28,17 @@ async function getJson<T>(server: BenchServer, path: string): Promise<T> {
   const response = await fetch(`${server.url}${path}`);
   if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
   return (await response.json()) as T;
+}
+
+/** The rows of a read answered a year a page, every page followed by its `next`. */
+async function everyPageRows(server: BenchServer, path: string): Promise<unknown[]> {
+  const rows: unknown[] = [];
+  for (let next: string | null = path; next !== null; ) {
+    const page: { rows: unknown[]; next: string | null } = await getJson(server, next);
+    rows.push(...page.rows);
+    next = page.next;
+  }
+  return rows;
 }
 
 /** Restates the fund's flow on `date` by +1,000,000.00 and reads until the day's AUM has moved. */
@@ -65,7 +75,7 @@ async function restateOnce(server: BenchServer, fund: string, date: string) {
 
 async function snapshot(server: BenchServer, funds: string[]) {
   const rows = await Promise.all(funds.map((fund) => getJson(server, `/v1/funds/${fund}/daily`)));
-  const total = await getJson(server, "/v1/aggregate?by=total&period=day");
+  const total = await everyPageRows(server, "/v1/aggregate?by=total&period=day");
   const summary = await getJson<Record<string, unknown>>(server, "/v1/summary");
   return JSON.stringify({ rows, total, summary: { ...summary, data_version: 0 } });
 }
@@ -84,13 +94,11 @@ async function fullRecompute(server: BenchServer): Promise<{ ms: number; calls: 
 }
 
 export async function benchRestatement(server: BenchServer, universe: Universe): Promise<RestatementFigures> {
-  const sessions = tradingDays("XNYS", universe.firstDay, universe.lastDay);
   const samples = [];
   for (let n = 0; n < SAMPLES; n++) {
-    // Funds spread over the universe, dates around the middle of the history (every fund is listed
-    // by then: late listings happen in the first half).
+    // Funds spread over the universe, dates around the middle of the history.
     const fund = universe.tickers[Math.floor(((n + 0.5) * universe.tickers.length) / SAMPLES)] as string;
-    const date = sessions[Math.floor(sessions.length / 2) + n * 7] as string;
+    const date = midHistoryDay(universe, n * 7);
     samples.push(await restateOnce(server, fund, date));
   }
   const funds = samples.map((sample) => sample.fund);

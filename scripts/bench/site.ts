@@ -13,6 +13,22 @@ export interface SiteFigures {
   /** The site's rate as a share of the minimal pages'. Aim: 0.5 or more. */
   ratio: number;
   largestPage: { path: string; bytes: number; gzipBytes: number; brotliBytes: number };
+  /** The same site built again from the last build (scripts/lib/site-increment.ts). */
+  incremental: {
+    /** With nothing changed in the data. */
+    unchanged: IncrementalBuild;
+    /** One flow restated mid-history, from the write's request to the build in place. Aim: 15 s. */
+    restatement: IncrementalBuild & { writeSeconds: number; totalSeconds: number };
+  };
+}
+
+export interface IncrementalBuild {
+  seconds: number;
+  /** Fund pages and fund files rendered, and kept from the last build. */
+  rendered: number;
+  kept: number;
+  /** Files new or different from the last build's. */
+  changed: number;
 }
 
 export type SiteOutcome = { skipped: string } | SiteFigures;
@@ -21,7 +37,15 @@ type BuildSite = (options: {
   api?: string;
   outDir?: string;
   quiet?: boolean;
-}) => Promise<{ pages: number; seconds: number; outDir: string }>;
+  previous?: string | false;
+}) => Promise<{
+  pages: number;
+  seconds: number;
+  outDir: string;
+  rendered: number;
+  kept: number;
+  changed: string[];
+}>;
 
 /** The site build another part of the repo provides, if it is there yet. */
 async function findBuildSite(root: string): Promise<BuildSite | null> {
@@ -83,7 +107,24 @@ const { page } = Astro.params;
  * Builds the site into a scratch directory under bench/results (inside the repo, so Astro resolves
  * its packages from node_modules), never into site/dist, which a running `npm start` serves.
  */
-export async function benchSite(root: string, api: string): Promise<SiteOutcome> {
+/** A flow of one fund in the middle of the universe's history, restated: what a correction looks like. */
+async function restateOneFlow(api: string, token: string, fund: string, date: string): Promise<void> {
+  const response = await fetch(`${api}/v1/flows`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      flows: [{ fund, date, net_flow_usd: "12345678.90", source: "bench-correction" }],
+    }),
+  });
+  if (!response.ok)
+    throw new Error(`restating ${fund} on ${date}: HTTP ${response.status} ${await response.text()}`);
+}
+
+export async function benchSite(
+  root: string,
+  api: string,
+  restate: { token: string; fund: string; date: string },
+): Promise<SiteOutcome> {
   const buildSite = await findBuildSite(root);
   if (!buildSite) return { skipped: "no site build (scripts/build-site.ts exports no buildSite)" };
   const work = path.join(root, "bench/results/site-work");
@@ -94,8 +135,28 @@ export async function benchSite(root: string, api: string): Promise<SiteOutcome>
     // The build talks on stdout; the bench keeps stdout for its table.
     const log = console.log;
     console.log = (...args: unknown[]) => console.error(...args);
-    const site = await buildSite({ api, outDir, quiet: true }).finally(() => {
+    const again = () => buildSite({ api, outDir, quiet: true });
+    let site: Awaited<ReturnType<BuildSite>>;
+    let unchanged: Awaited<ReturnType<BuildSite>>;
+    let restated: Awaited<ReturnType<BuildSite>>;
+    let writeSeconds: number;
+    let totalSeconds: number;
+    try {
+      site = await buildSite({ api, outDir, quiet: true, previous: false });
+      unchanged = await again();
+      const started = performance.now();
+      await restateOneFlow(api, restate.token, restate.fund, restate.date);
+      writeSeconds = (performance.now() - started) / 1000;
+      restated = await again();
+      totalSeconds = (performance.now() - started) / 1000;
+    } finally {
       console.log = log;
+    }
+    const incremental = (build: Awaited<ReturnType<BuildSite>>): IncrementalBuild => ({
+      seconds: build.seconds,
+      rendered: build.rendered,
+      kept: build.kept,
+      changed: build.changed.length,
     });
     const baselinePagesPerSecond = await buildMinimalPages(work, site.pages);
     const pagesPerSecond = site.pages / site.seconds;
@@ -106,6 +167,10 @@ export async function benchSite(root: string, api: string): Promise<SiteOutcome>
       baselinePagesPerSecond,
       ratio: pagesPerSecond / baselinePagesPerSecond,
       largestPage: largestPage(outDir),
+      incremental: {
+        unchanged: incremental(unchanged),
+        restatement: { ...incremental(restated), writeSeconds, totalSeconds },
+      },
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

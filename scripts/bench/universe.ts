@@ -183,3 +183,12 @@ function centsText(cents: number): string {
   const fraction = String(magnitude % 100).padStart(2, "0");
   return `${cents < 0 ? "-" : ""}${Math.floor(magnitude / 100)}.${fraction}`;
 }
+
+/**
+ * A trading day `offset` sessions after the middle of the universe's history: every fund is listed
+ * by then (late listings happen in the first half), so a flow on it restates a listed fund's history.
+ */
+export function midHistoryDay(universe: Universe, offset = 0): string {
+  const sessions = tradingDays("XNYS", universe.firstDay, universe.lastDay);
+  return sessions[Math.floor(sessions.length / 2) + offset] as string;
+}

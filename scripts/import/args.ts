@@ -1,11 +1,9 @@
 // Command-line arguments of `npm run import`, kept apart from runImport so other scripts can call
 // the importer in-process without going through argv.
 
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { parseArgs } from "node:util";
-import { resolveApi } from "../lib/running.ts";
-import { type ImportOptions, MAX_BATCH } from "./run.ts";
+import { MAX_ROWS_PER_BATCH } from "../../shared/schemas.ts";
+import { parseCommandLine, resolveApi, tokenOf, UsageError } from "../lib/cli.ts";
+import type { ImportOptions } from "./run.ts";
 
 export const USAGE = `Usage: npm run import -- <file...> [--api URL] [--token T] [--dry-run] [--batch 5000]
                          [--asset BTC] [--bulk] [--replay LOG]
@@ -20,7 +18,7 @@ from GET /v1/funds.
                 on whatever port it took)
   --token T     bearer token (default: $AUMFLOW_TOKEN, or ADMIN_TOKEN= in ./.dev.vars)
   --dry-run     validate every batch on the API without storing anything
-  --batch N     rows per request, 1 to ${MAX_BATCH} (default 5000)
+  --batch N     rows per request, 1 to ${MAX_ROWS_PER_BATCH} (default 5000)
   --asset SYM   asset of date,close_usd price files not named like btc-usd-*.csv; a price file
                 named *-daily-close-<source>.csv (yahoo, coingecko) carries that source
   --bulk        a large load with an admin token: funds in batches, the recompute deferred
@@ -37,33 +35,20 @@ Example: npm run import -- --replay data/market/farside-revision-log.csv \\
 
 export type CliCommand = { help: true } | ({ help: false } & ImportOptions);
 
-export class UsageError extends Error {}
-
 export function parseImportArgs(
   argv: readonly string[],
   env: Record<string, string | undefined> = process.env,
   cwd: string = process.cwd(),
 ): CliCommand {
-  let parsed: ReturnType<typeof parseCliArgs>;
-  try {
-    parsed = parseCliArgs(argv);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, IMPORT_OPTIONS);
   if (values.help) return { help: true };
   if (positionals.length === 0) throw new UsageError("no file to import");
   const batchSize = values.batch === undefined ? 5000 : Number(values.batch);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) {
-    throw new UsageError(`--batch must be a whole number from 1 to ${MAX_BATCH}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_ROWS_PER_BATCH) {
+    throw new UsageError(`--batch must be a whole number from 1 to ${MAX_ROWS_PER_BATCH}`);
   }
   // An empty variable counts as unset, as shells and CI often export them blank.
-  const token = values.token || env.AUMFLOW_TOKEN || readDevVarsToken(cwd);
-  if (!token) {
-    throw new UsageError(
-      "no token: pass --token, set AUMFLOW_TOKEN, or run where .dev.vars has ADMIN_TOKEN=",
-    );
-  }
+  const token = tokenOf(values.token, env, cwd);
   const firstCapture = values["first-capture"];
   if (firstCapture !== undefined && Number.isNaN(Date.parse(firstCapture))) {
     throw new UsageError(`--first-capture must be an ISO timestamp such as 2025-11-16T02:09:04Z`);
@@ -83,31 +68,17 @@ export function parseImportArgs(
   };
 }
 
-function parseCliArgs(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      api: { type: "string" },
-      token: { type: "string" },
-      "dry-run": { type: "boolean" },
-      batch: { type: "string" },
-      asset: { type: "string" },
-      bulk: { type: "boolean" },
-      replay: { type: "string" },
-      "first-capture": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
-
-/** The local admin token that `npm start` writes to .dev.vars (dotenv syntax, optionally quoted). */
-export function readDevVarsToken(cwd: string): string | undefined {
-  const file = path.join(cwd, ".dev.vars");
-  if (!existsSync(file)) return undefined;
-  for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
-    const match = /^\s*(?:export\s+)?ADMIN_TOKEN\s*=\s*(.*?)\s*$/.exec(line);
-    if (match) return match[1]?.replace(/^(["'])(.*)\1$/, "$2") || undefined;
-  }
-  return undefined;
-}
+const IMPORT_OPTIONS = {
+  allowPositionals: true,
+  options: {
+    api: { type: "string" },
+    token: { type: "string" },
+    "dry-run": { type: "boolean" },
+    batch: { type: "string" },
+    asset: { type: "string" },
+    bulk: { type: "boolean" },
+    replay: { type: "string" },
+    "first-capture": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+} as const;

@@ -2,15 +2,16 @@
 // holdings, events and flows in that order, because each kind refers to the ones before it.
 
 import { setTimeout as delay } from "node:timers/promises";
-import { MAX_BATCH, planImport, WRITE_ORDER, type WriteKind } from "../../shared/import/plan.ts";
+import { planImport, WRITE_ORDER, type WriteKind } from "../../shared/import/plan.ts";
 import type { ReplaySummary } from "../../shared/import/replay.ts";
 import type { ParsedFile } from "../../shared/import/types.ts";
+import { MAX_ROWS_PER_BATCH } from "../../shared/schemas.ts";
 import { lookUpListings } from "./funds-lookup.ts";
 import { createProgress, type OutputStream } from "./progress.ts";
 import { readImportFiles } from "./read.ts";
 import { type KindTotals, sendSteps, settleAll } from "./send.ts";
 
-export { MAX_BATCH, WRITE_ORDER, type WriteKind } from "../../shared/import/plan.ts";
+export { WRITE_ORDER, type WriteKind } from "../../shared/import/plan.ts";
 export { type KindTotals, SETTLE_FUNDS_PER_CALL } from "./send.ts";
 
 export interface ImportOptions {
@@ -57,8 +58,8 @@ export interface ImportReport {
 export async function runImport(options: ImportOptions): Promise<ImportReport> {
   const stderr = options.stderr ?? process.stderr;
   const batchSize = options.batchSize ?? 5000;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) {
-    throw new Error(`batch size must be a whole number from 1 to ${MAX_BATCH}, not ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_ROWS_PER_BATCH) {
+    throw new Error(`batch size must be a whole number from 1 to ${MAX_ROWS_PER_BATCH}, not ${batchSize}`);
   }
   const api = options.api.replace(/\/+$/, "");
   let onRetry = (message: string): void => void stderr.write(`retrying: ${message}\n`);

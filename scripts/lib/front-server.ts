@@ -102,6 +102,8 @@ type Resolved =
 /** What a request path maps to under `root`: a file, a redirect to its canonical form, or the 404 page. */
 export async function resolveAsset(root: string, pathname: string): Promise<Resolved> {
   const inside = (relative: string) => {
+    // Dot files (the build's manifest, .assetsignore) are not the site's, as in a deployment.
+    if (relative.split("/").some((segment) => segment.startsWith("."))) return null;
     const file = path.resolve(root, `.${relative}`);
     return file === root || file.startsWith(`${root}${path.sep}`) ? file : null;
   };

@@ -133,6 +133,9 @@ function siteBuilder(product: { url: string; front: FrontServer }, options: Prod
     const result = await buildSite({
       api: product.url,
       outDir,
+      // What the published build shows unchanged is kept from it; fund histories stay between builds.
+      previous: product.front.siteDir() ?? false,
+      cacheDir: path.join(options.workDir, "site-cache"),
       quiet: !options.verbose,
       log,
       signal: abort.signal,

@@ -1,6 +1,7 @@
 // Where a running `npm start` can be found: it writes .wrangler/aumflow-local.json (its URL and pid)
-// once it answers, and removes it when it stops. Every tool (import, recompute, build-site) uses it
-// when neither --api nor AUMFLOW_API says where the API is, so they follow `PORT=8801 npm start`.
+// once it answers, and removes it when it stops. Every tool (import, recompute, backup, restore,
+// build-site) uses it when neither --api nor AUMFLOW_API says where the API is (cli.ts), so they
+// follow `PORT=8801 npm start`.
 // A file left by an `npm start` that was killed outright names a pid that is gone, and is ignored.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -23,13 +24,6 @@ export function localDir(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = p
 
 export function runningFile(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
   return path.join(localDir(cwd, env), "aumflow-local.json");
-}
-
-export class NoProductError extends Error {
-  constructor() {
-    super("no aumflow is running here: start one with `npm start`, or pass --api URL (or set AUMFLOW_API)");
-    this.name = "NoProductError";
-  }
 }
 
 function alive(pid: number): boolean {
@@ -76,20 +70,4 @@ export function removeRunningProduct(file: string, pid: number = process.pid): v
   } catch {
     // gone, or not ours to judge
   }
-}
-
-/**
- * The API a tool talks to: --api, else AUMFLOW_API (empty counts as unset), else the running
- * `npm start` of this directory; throws NoProductError when there is none.
- */
-export function resolveApi(
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-  cwd: string = process.cwd(),
-): string {
-  const given = flag || env.AUMFLOW_API;
-  if (given) return given.replace(/\/+$/, "");
-  const running = findRunningProduct(runningFile(cwd, env));
-  if (running) return running.url;
-  throw new NoProductError();
 }

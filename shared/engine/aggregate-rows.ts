@@ -4,6 +4,7 @@ import type { AggregateRow, Period } from "../export.ts";
 import { type AggregateDay, type Group, type GroupedFund, groupId, groupsOf } from "./aggregate.ts";
 import { computeIndicators } from "./indicators.ts";
 import { type AwaitedOn, rollup, toAggregateRow } from "./rollup.ts";
+import { yearSpan } from "./year-pages.ts";
 
 export interface RowRange {
   from?: string | undefined;
@@ -68,6 +69,31 @@ export function aggregateRowsByPeriod<P extends Period>(
   periods: readonly P[],
   options: RowOptions = {},
 ): Record<P, AggregateRow[]> {
+  return rowsWithin(series, totals, periods, () => options, options.awaiting);
+}
+
+/**
+ * The rows of the periods that belong to `year` (year-pages.ts), each period its own span of days: a
+ * page of a read answered a year at a time. The series may end with the span; they must start with
+ * the group's history, which the indicators need.
+ */
+export function aggregateRowsOfYear<P extends Period>(
+  series: readonly (readonly AggregateDay[])[],
+  totals: readonly AggregateDay[],
+  periods: readonly P[],
+  year: number,
+  awaiting?: AwaitingIndex,
+): Record<P, AggregateRow[]> {
+  return rowsWithin(series, totals, periods, (period) => yearSpan(year, period), awaiting);
+}
+
+function rowsWithin<P extends Period>(
+  series: readonly (readonly AggregateDay[])[],
+  totals: readonly AggregateDay[],
+  periods: readonly P[],
+  rangeOf: (period: P) => RowRange,
+  awaiting: AwaitingIndex | undefined,
+): Record<P, AggregateRow[]> {
   const totalByDate = new Map(totals.map((day) => [day.date, day]));
   const rows = Object.fromEntries(periods.map((period) => [period, [] as AggregateRow[]])) as Record<
     P,
@@ -75,11 +101,13 @@ export function aggregateRowsByPeriod<P extends Period>(
   >;
   for (const days of series) {
     if (!days[0]) continue;
-    const awaitedOn = awaitedOf(options.awaiting, days[0]);
-    const inRange = computeIndicators(days, (date) => totalByDate.get(date)).days.filter(
-      ({ day }) => (!options.from || day.date >= options.from) && (!options.to || day.date <= options.to),
-    );
+    const awaitedOn = awaitedOf(awaiting, days[0]);
+    const withIndicators = computeIndicators(days, (date) => totalByDate.get(date)).days;
     for (const period of periods) {
+      const { from, to } = rangeOf(period);
+      const inRange = withIndicators.filter(
+        ({ day }) => (!from || day.date >= from) && (!to || day.date <= to),
+      );
       rows[period].push(
         ...(period === "day"
           ? inRange.map(({ day, indicators }) => toAggregateRow(day, indicators, awaitedOn))

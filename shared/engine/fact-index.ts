@@ -1,6 +1,6 @@
 // One fund's facts sorted by day number and read through a cursor that only moves forward: the
 // engine visits days in order, so each fact is touched once and no per-day lookup is built.
-import { dayNumberOf } from "./day-numbers.ts";
+import { toDayNumber } from "../dates.ts";
 import type { TransferFact } from "./types.ts";
 
 export interface DatedFacts<T> {
@@ -18,7 +18,7 @@ function byDate(a: { date: string }, b: { date: string }): number {
  */
 export function indexByDay<T extends { date: string }>(facts: readonly T[], kind: string): DatedFacts<T> {
   const sorted = [...facts].sort(byDate);
-  const days = sorted.map((fact) => dayNumberOf(fact.date));
+  const days = sorted.map((fact) => toDayNumber(fact.date));
   for (let i = 1; i < days.length; i++) {
     if (days[i] === days[i - 1]) throw new RangeError(`two ${kind} on ${sorted[i]?.date}`);
   }

@@ -1,8 +1,9 @@
 // The sponsor fee a fund accrues each day (docs/method.md, "Fees"): the fee in force that day,
 // from the fund's fee at listing and its fee_change events, with waivers: a lower fee until a date,
 // or on the first $X of assets only (the full fee on the rest). Shared by both roll directions.
+
+import { toDayNumber } from "../dates.ts";
 import { usdToUnits } from "../decimal.ts";
-import { dayNumberOf } from "./day-numbers.ts";
 import { divideHalfEven, divisor } from "./rounding.ts";
 import type { FundLedger } from "./types.ts";
 
@@ -32,11 +33,11 @@ export function feeRulesOf(ledger: FundLedger, accrue: boolean): FeeRule[] {
     const waiver = change.waiver
       ? {
           bps: BigInt(change.waiver.feeBps),
-          untilDay: change.waiver.until ? dayNumberOf(change.waiver.until) : Number.POSITIVE_INFINITY,
+          untilDay: change.waiver.until ? toDayNumber(change.waiver.until) : Number.POSITIVE_INFINITY,
           upToUsd: change.waiver.upToUsd,
         }
       : null;
-    rules.push({ day: dayNumberOf(change.date), bps: BigInt(change.feeBps), waiver });
+    rules.push({ day: toDayNumber(change.date), bps: BigInt(change.feeBps), waiver });
   }
   const charges = rules.some((rule) => rule.bps !== 0n || (rule.waiver && rule.waiver.bps !== 0n));
   return charges ? rules : [];

@@ -1,9 +1,9 @@
 // The daily AUM of one fund (docs/method.md): units rolled forward by flows, transfers, staking income,
 // distributions and fees, replaced by holdings marks, valued at the day's close, and every change of
 // AUM attributed to flow, market, income, distribution, fee and other, exact to the cent.
-import { addDays } from "../dates.ts";
+import { addDays, toDayNumber } from "../dates.ts";
 import type { DayState } from "../domain.ts";
-import { dayNumberOf, isoDateOf } from "./day-numbers.ts";
+import { isoDateOf } from "./day-numbers.ts";
 import { FactCursor } from "./fact-index.ts";
 import { openingUnits } from "./opening-units.ts";
 import { firstMarkDate, PricePath } from "./price-path.ts";
@@ -90,8 +90,8 @@ export function rollFund(
   const terms = rollTerms(ledger, options);
   const resuming = resume !== undefined && resume.from > anchor;
   const start = resuming ? resume.from : anchor;
-  const carry = resuming ? resumedCarry(resume) : openingCarry(terms, dayNumberOf(anchor));
-  const startDay = dayNumberOf(start);
+  const carry = resuming ? resumedCarry(resume) : openingCarry(terms, toDayNumber(anchor));
+  const startDay = toDayNumber(start);
   const cursors: Cursors = {
     prices: new PricePath(terms.prices, start),
     flows: new FactCursor(terms.flows, startDay),
@@ -101,7 +101,7 @@ export function rollFund(
     distributions: new FactCursor(terms.distributions, startDay),
   };
   const rows: FundDay[] = [];
-  const endDay = dayNumberOf(reportDate);
+  const endDay = toDayNumber(reportDate);
   for (let day = startDay; day <= endDay; day++) rows.push(rollDay(terms, cursors, carry, day));
   return rows;
 }

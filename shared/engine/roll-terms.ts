@@ -1,8 +1,7 @@
 // What stays fixed while one fund is rolled: its facts indexed by day, its listing window, its fee
 // rules, and the unit rules (a flow in coins, a day's fee, a distribution) both roll directions share.
-import { addDays } from "../dates.ts";
+import { addDays, toDayNumber } from "../dates.ts";
 import { usdToUnits } from "../decimal.ts";
-import { dayNumberOf } from "./day-numbers.ts";
 import { type DatedFacts, indexByDay, sumTransfersByDay } from "./fact-index.ts";
 import { type FeeRule, feeRuleOn, feeRulesOf, feeUnitsUnder } from "./fees.ts";
 import { PricePath } from "./price-path.ts";
@@ -47,8 +46,8 @@ export function rollTerms(ledger: FundLedger, options: EngineOptions): RollTerms
     income: sumTransfersByDay(ledger.stakingRewards ?? []),
     distributions: sumDistributionsByDay(ledger.distributions ?? []),
     fees: feeRulesOf(ledger, options.accrueFees),
-    listedDay: fund.listed_on ? dayNumberOf(fund.listed_on) : Number.NEGATIVE_INFINITY,
-    delistedDay: fund.delisted_on ? dayNumberOf(fund.delisted_on) : Number.POSITIVE_INFINITY,
+    listedDay: fund.listed_on ? toDayNumber(fund.listed_on) : Number.NEGATIVE_INFINITY,
+    delistedDay: fund.delisted_on ? toDayNumber(fund.delisted_on) : Number.POSITIVE_INFINITY,
   };
 }
 

@@ -6,7 +6,6 @@ import type { ParsedFile } from "./types.ts";
 
 export type WriteKind = ParsedFile["kind"];
 export const WRITE_ORDER: readonly WriteKind[] = ["funds", "prices", "holdings", "events", "flows"];
-export const MAX_BATCH = 10_000;
 
 export interface ImportStep {
   file: string;

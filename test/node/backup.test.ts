@@ -10,8 +10,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Manifest, post, runBackup, splitHeader } from "../../scripts/backup.ts";
+import { post, runBackup, splitHeader } from "../../scripts/backup.ts";
 import { BackupFileError, RestoreStopped, runRestore, verifyBackup } from "../../scripts/restore.ts";
+import type { Manifest } from "../../shared/backup.ts";
 import { startProduct, TEST_ADMIN_TOKEN } from "./local-product.ts";
 
 type Product = Awaited<ReturnType<typeof startProduct>>;

@@ -21,6 +21,17 @@ async function http<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** The rows of every page of a read answered a year a page, in page order, as get_aggregate puts them. */
+async function httpRows(path: string): Promise<AggregateRow[]> {
+  const rows: AggregateRow[] = [];
+  for (let next: string | null = path; next !== null; ) {
+    const page: { rows: AggregateRow[]; next: string | null } = await http(next);
+    rows.push(...page.rows);
+    next = page.next;
+  }
+  return rows;
+}
+
 /** A tool's structured answer, checked to be the same JSON as its text content. */
 async function tool<T>(name: string, args: Record<string, unknown> = {}): Promise<T> {
   const result = await client.callTool({ name, arguments: args });
@@ -123,13 +134,13 @@ describe("the MCP endpoint with the SDK client", () => {
     const to = summary.report_date as string;
     const from = addDays(to, -55);
     const query = { by: "issuer", period: "week", from, to };
-    const expected = await http<{ rows: AggregateRow[] }>(`/v1/aggregate?${new URLSearchParams(query)}`);
+    const expected = await httpRows(`/v1/aggregate?${new URLSearchParams(query)}`);
     const answer = await tool<{ rows: AggregateRow[] }>("get_aggregate", query);
-    expect(answer.rows).toEqual(expected.rows);
+    expect(answer.rows).toEqual(expected);
     expect(answer.rows.length).toBeGreaterThan(10);
     const btc = { by: "asset", key: "BTC", period: "month", from: "2024-01-01", to };
     expect((await tool<{ rows: AggregateRow[] }>("get_aggregate", btc)).rows).toEqual(
-      (await http<{ rows: AggregateRow[] }>(`/v1/aggregate?${new URLSearchParams(btc)}`)).rows,
+      await httpRows(`/v1/aggregate?${new URLSearchParams(btc)}`),
     );
     const everyDay = await client.callTool({
       name: "get_aggregate",

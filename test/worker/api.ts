@@ -2,6 +2,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { ExportDocument, ExportYearPage } from "../../shared/export.ts";
 
 export const ADMIN = "test-admin-token";
 
@@ -88,4 +89,23 @@ export async function settleAll(maxFunds = 10): Promise<void> {
 export async function fullRecompute(maxFunds = 10): Promise<void> {
   expect((await json("/v1/admin/recompute", { method: "POST" })).status).toBe(200);
   await settleAll(maxFunds);
+}
+
+/**
+ * GET /v1/export with every later page followed and its aggregates appended: the whole document, as
+ * the site's loader puts it together.
+ */
+export async function wholeExport(): Promise<ExportDocument> {
+  const first = await json<ExportDocument>("/v1/export");
+  expect(first.status).toBe(200);
+  const document = first.body;
+  for (let next = document.next; next !== null; ) {
+    const page = await json<ExportYearPage>(next);
+    expect(page.status).toBe(200);
+    expect(page.body.data_version).toBe(document.data_version);
+    for (const period of ["day", "week", "month", "ytd"] as const)
+      document.aggregates[period].push(...page.body.aggregates[period]);
+    next = page.body.next;
+  }
+  return { ...document, next: null };
 }

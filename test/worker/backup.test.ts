@@ -3,8 +3,8 @@
 // in batches and the derived figures recomputed, then every stored row and every read compared.
 import { applyD1Migrations, env, reset } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Manifest, Page } from "../../functions/backup/read.ts";
 import { BACKUP_TABLES, NOT_BACKED_UP, quoted, rowFilter } from "../../functions/backup/tables.ts";
+import type { Manifest, Page } from "../../shared/backup.ts";
 import { call, derivedRows, FUND, json, putFund, settleAll } from "./api.ts";
 import { storageChecksum } from "./security/helpers.ts";
 

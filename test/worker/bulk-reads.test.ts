@@ -83,6 +83,7 @@ async function fundOf(ticker: string): Promise<Record<string, unknown>> {
     delisted_on: ___,
     former_tickers: ____,
     fee_history: _____,
+    days_version: ______,
     ...fund
   } = body.funds.find((f) => f.ticker === ticker) ?? {};
   return fund;

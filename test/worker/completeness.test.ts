@@ -3,8 +3,8 @@
 // store: each step adds the figures the next one reads.
 import { beforeAll, describe, expect, it } from "vitest";
 import { AggregateRowSchema } from "../../functions/routes/aggregate-schema.ts";
-import type { AggregateRow, ExportDocument, Summary } from "../../shared/export.ts";
-import { call, freshTicker, json, putFund } from "./api.ts";
+import type { AggregateRow, Summary } from "../../shared/export.ts";
+import { call, freshTicker, json, putFund, wholeExport } from "./api.ts";
 
 // Two BTC funds of one issuer on XNAS, listed on Thursday 2024-01-11. Saturday 13th, Sunday 14th and
 // Monday 15th (Martin Luther King Jr. Day) are closed.
@@ -131,7 +131,7 @@ describe("completeness while a day is being filled in", () => {
   });
 
   it("carries the same completeness in the export the site is built from", async () => {
-    const { body } = await json<ExportDocument>("/v1/export");
+    const body = await wholeExport();
     const total = (period: "day" | "week", label: string) =>
       body.aggregates[period].find((row) => row.by === "total" && row.label === label);
     expect(state(total("day", "2024-01-17"))).toEqual(["2024-01-17", "partial", [b], 1, 0]);

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { FundDayRow } from "../../shared/export.ts";
 import { parseFarside } from "../../shared/import/farside.ts";
-import { json } from "./api.ts";
+import { json, wholeExport } from "./api.ts";
 import { DEMO_TEXTS, loadDemo } from "./demo.ts";
 
 type Row = FundDayRow;
@@ -103,11 +103,9 @@ describe("the demo data through the engine", () => {
   });
 
   it("exports the document the site is built from, every period rolled up from the same days", async () => {
-    type Row = { by: string; key: string; label: string; net_flow_usd: string | null };
-    const document = await json<{ data_version: number; aggregates: Record<string, Row[]> }>("/v1/export");
-    expect(document.status).toBe(200);
-    const total = (period: string) =>
-      document.body.aggregates[period]?.filter((row) => row.by === "total") ?? [];
+    const document = await wholeExport();
+    const total = (period: "day" | "week" | "month" | "ytd") =>
+      document.aggregates[period].filter((row) => row.by === "total");
     const week = total("week").find((row) => row.label === "2024-W44");
     const days = total("day").filter((row) => row.label >= "2024-10-28" && row.label <= "2024-11-03");
     const summed = days.reduce((sum, row) => sum + cents(row.net_flow_usd), 0n);

@@ -155,5 +155,14 @@ describe("several sources for one fund-day", () => {
     expect(ranked.body).toMatchObject({ sources: ["issuer", "farside"] });
     const after = await json<{ rows: { net_flow_usd: string }[] }>(`/v1/funds/${fund}/daily`);
     expect(after.body.rows[0]?.net_flow_usd).toBe("90.00");
+    // A ranking is a write like any other: one revision, and the same ranking again changes nothing.
+    const version = async () => (await json<{ data_version: number }>("/v1/health")).body.data_version;
+    const rankedAt = await version();
+    await json(`/v1/sources/${fund}`, { method: "PUT", body: { sources: ["issuer"] } });
+    expect(await version()).toBe(rankedAt);
+    const log = await json<{ revisions: { old_value: unknown; new_value: unknown }[] }>(
+      `/v1/revisions?subject=${fund}&entity=source_rank`,
+    );
+    expect(log.body.revisions).toHaveLength(1);
   });
 });

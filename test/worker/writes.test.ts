@@ -2,7 +2,7 @@
 // Idempotency-Key semantics, atomic batches.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, freshTicker, json, putFund, tableCount } from "./api.ts";
+import { call, FUND, freshTicker, json, putFund, tableCount } from "./api.ts";
 
 const flow = (fund: string, date: string, net_flow_usd: string) => ({ fund, date, net_flow_usd });
 
@@ -174,6 +174,20 @@ describe("Idempotency-Key", () => {
     expect(await replay.text()).toBe(firstBody);
     const other = { flows: [flow(fund, "2024-01-11", "11")] };
     await expectProblem(await call("/v1/flows", { body: other, headers: { "idempotency-key": key } }), 422);
+  });
+
+  it("replays a fund's write as it first answered, every writer completing its key the same way", async () => {
+    const fund = freshTicker();
+    const key = `fund-${fund}`;
+    const path = `/v1/funds/${fund}`;
+    const body = { ...FUND, name: `Fund ${fund}` };
+    const first = await call(path, { method: "PUT", body, headers: { "idempotency-key": key } });
+    expect(first.status).toBe(200);
+    const firstBody = await first.text();
+    const replay = await call(path, { method: "PUT", body, headers: { "idempotency-key": key } });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(await replay.text()).toBe(firstBody);
+    expect(JSON.parse(firstBody)).toMatchObject({ inserted: 1, restated: 0, unchanged: 0 });
   });
 
   it("stores two concurrent requests with one key once, the other is told 409 or replayed", async () => {

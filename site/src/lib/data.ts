@@ -6,8 +6,15 @@
 // the folder has them).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { ExportDocument, FundDayRow, RevisionRow } from "../../../shared/export.ts";
+import type {
+  ExportDocument,
+  ExportYearPage,
+  FundDayRow,
+  FundSummary,
+  RevisionRow,
+} from "../../../shared/export.ts";
 import { type Bytes, type FundHistory, toHistory } from "./history.ts";
+import { historyCacheDir, readCachedHistory, writeCachedHistory } from "./history-cache.ts";
 
 export interface SiteData {
   export: ExportDocument;
@@ -75,13 +82,12 @@ async function load(): Promise<SiteData> {
   const started = performance.now();
   const daily = new Map<string, FundHistory>();
   const add = (bytes: Uint8Array, ticker?: string) => {
-    const answer = parse(bytes, `daily rows of ${ticker ?? "a fund"}`) as FundDaily;
-    if (!Array.isArray(answer?.rows)) throw new Error(`daily rows of ${answer?.fund}: no "rows" array`);
-    daily.set(answer.fund, toHistory(answer.rows, rowsBytes(bytes, answer.fund)));
+    const { fund, history } = historyOf(bytes, ticker);
+    daily.set(fund, history);
   };
-  const exportDocument = read("export").then(checkExport);
+  const exportDocument = readExport(read, Boolean(dir));
   // From files, the export names the funds to read; from the API, the three reads go side by side.
-  const [doc, revisions, events, holdings, prices] = await Promise.all([
+  const [doc, revisions, events, holdings, prices, fundsRead] = await Promise.all([
     exportDocument,
     dir ? read("revisions").then((page) => (page as RevisionPage).revisions) : allRevisions(api),
     dir ? readOptional(readBytes, "events") : allRevisions(api, "entity=event"),
@@ -95,12 +101,15 @@ async function load(): Promise<SiteData> {
             async (ticker) => add(await readBytes(`daily/${ticker}`), ticker),
           ),
         )
-      : eachDailyLine(api, add),
+      : dailyFromApi(api, exportDocument, daily),
   ]);
   const origin = dir ? `files in ${dir}` : api;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
-    `aumflow: data_version ${doc.data_version}, ${doc.funds.length} funds from ${origin} in ${seconds}s`,
+    `aumflow: data_version ${doc.data_version}, ${doc.funds.length} funds from ${origin} in ${seconds}s` +
+      (typeof fundsRead === "number"
+        ? ` (daily rows: ${fundsRead} funds read, the others kept from the last build)`
+        : ""),
   );
   return {
     export: doc,
@@ -156,6 +165,65 @@ interface RevisionPage {
  * restatement; pages show restatements only, so only those are kept in memory.
  */
 const isRestatement = (row: RevisionRow) => row.old_value !== null && row.old_value !== undefined;
+
+/** A fund's daily answer as the build holds it. */
+function historyOf(bytes: Uint8Array, ticker?: string): { fund: string; history: FundHistory } {
+  const answer = parse(bytes, `daily rows of ${ticker ?? "a fund"}`) as FundDaily;
+  if (!Array.isArray(answer?.rows)) throw new Error(`daily rows of ${answer?.fund}: no "rows" array`);
+  return { fund: answer.fund, history: toHistory(answer.rows, rowsBytes(bytes, answer.fund)) };
+}
+
+/** Above this many funds to fetch, one pass over GET /v1/daily beats a request per fund. */
+const FETCH_ONE_BY_ONE = 40;
+
+/**
+ * Every fund's daily rows from the API. With a cache (AUMFLOW_SITE_CACHE, which scripts/build-site.ts
+ * sets), a fund whose days_version the last build already read comes from the cache
+ * (history-cache.ts), and only the others are asked for: one by one when few, else in one pass over
+ * GET /v1/daily skipping the kept ones. Without one, every fund is read, side by side with the export.
+ */
+async function dailyFromApi(
+  api: string,
+  exportDocument: Promise<ExportDocument>,
+  daily: Map<string, FundHistory>,
+): Promise<number | undefined> {
+  const root = process.env.AUMFLOW_SITE_CACHE;
+  if (!root) {
+    await eachDailyLine(api, (bytes) => {
+      const { fund, history } = historyOf(bytes);
+      daily.set(fund, history);
+    });
+    return undefined;
+  }
+  const dir = historyCacheDir(root, api);
+  const { funds } = await exportDocument;
+  const wanted = new Map<string, FundSummary>();
+  for (const fund of funds) {
+    const kept = readCachedHistory(dir, fund);
+    if (kept) daily.set(fund.ticker, kept);
+    else wanted.set(fund.ticker, fund);
+  }
+  const keep = (bytes: Uint8Array, ticker?: string) => {
+    const { fund, history } = historyOf(bytes, ticker);
+    const summary = wanted.get(fund);
+    daily.set(fund, summary ? writeCachedHistory(dir, summary, history) : history);
+  };
+  if (wanted.size === 0) return 0;
+  if (wanted.size <= FETCH_ONE_BY_ONE) {
+    await forEachLimited([...wanted.keys()], DAILY_CONCURRENCY, async (ticker) =>
+      keep(await fromApi(api)(`funds/${encodeURIComponent(ticker)}/daily`), ticker),
+    );
+    return wanted.size;
+  }
+  await eachDailyLine(api, (bytes) => {
+    const fund = FUND_FIELD.exec(Buffer.from(bytes.subarray(0, 200)).toString("utf8"))?.[1];
+    if (fund === undefined || wanted.has(JSON.parse(`"${fund}"`) as string)) keep(bytes);
+  });
+  return wanted.size;
+}
+
+/** The fund an answer line is about, from its first bytes: `{"fund":"IBIT","rows":[…]}`. */
+const FUND_FIELD = /^\{"fund":"((?:[^"\\]|\\.)*)"/;
 
 /**
  * Every fund's daily answer from GET /v1/daily, a page of funds per request (one answer per line);
@@ -271,6 +339,56 @@ async function get(url: string): Promise<Response> {
     if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
     return response;
   }
+}
+
+/** How often the export is read again from its first page when a write moved data_version midway. */
+const EXPORT_ATTEMPTS = 3;
+
+/**
+ * GET /v1/export a year a page, following `next`: the first page with every later page's aggregates
+ * appended, so the pages see one document (next: null). Saved answers: export.json whole (no next,
+ * as saved before the export was paged) or the first page, with each later one beside it as
+ * export-YYYY.json. A page of another data_version (a write landed between the pages) starts the
+ * reading over: the site shows one version.
+ */
+async function readExport(
+  read: (document: string) => Promise<unknown>,
+  saved: boolean,
+): Promise<ExportDocument> {
+  for (let attempt = 1; ; attempt++) {
+    const doc = checkExport(await read("export"));
+    const aggregates = { ...doc.aggregates };
+    let next = doc.next ?? null;
+    while (next !== null) {
+      const year = next.match(/[?&]year=(\d{4})(&|$)/)?.[1];
+      if (!year) throw new Error(`the export's next page ${next} names no year`);
+      const page = checkExportPage(await read(saved ? `export-${year}` : `export?year=${year}`), year);
+      if (page.data_version !== doc.data_version) break;
+      for (const period of EXPORT_PERIODS)
+        aggregates[period] = aggregates[period].concat(page.aggregates[period]);
+      next = page.next ?? null;
+    }
+    if (next === null) return { ...doc, aggregates, next: null };
+    if (attempt >= EXPORT_ATTEMPTS || saved)
+      throw new Error(
+        `the export's pages are of different data_versions (the page before ${next} is not of ${doc.data_version})`,
+      );
+    console.log("aumflow: data_version moved while the export was read; reading it again");
+  }
+}
+
+const EXPORT_PERIODS = ["day", "week", "month", "ytd"] as const;
+
+function checkExportPage(value: unknown, year: string): ExportYearPage {
+  const page = value as ExportYearPage;
+  const missing = [
+    typeof page?.data_version !== "number" && "data_version",
+    ...EXPORT_PERIODS.filter((period) => !Array.isArray(page?.aggregates?.[period])).map(
+      (period) => `aggregates.${period}`,
+    ),
+  ].filter(Boolean);
+  if (missing.length > 0) throw new Error(`the export's page of ${year} lacks ${missing.join(", ")}`);
+  return page;
 }
 
 /** Fails the build early, with a clear message, when the export is not the shape the pages expect. */

@@ -7,9 +7,8 @@
 //
 // Revisions: each restatement as a sentence a reader can follow ("FBTC, 12 Aug 2026: 0.0 → −$46.8M,
 // seen 13 Aug 02:30 UTC"), never the storage key it is filed under.
-import { isIsoDate } from "../../../shared/dates.ts";
+import { isIsoDate, toDayNumber } from "../../../shared/dates.ts";
 import { DAY_STATES, type DayState } from "../../../shared/domain.ts";
-import { dayNumberOf } from "../../../shared/engine/day-numbers.ts";
 import type { FundDayRow, RevisionRow } from "../../../shared/export.ts";
 import * as f from "./format.ts";
 import { csvBody, jsonBody } from "./records.ts";
@@ -110,7 +109,7 @@ export function toHistory(rows: readonly FundDayRow[], json?: Bytes): FundHistor
     const paid = incomeOf(row);
     income[i] = paid.income;
     distribution[i] = paid.distribution;
-    history.day[i] = dayNumberOf(row.date);
+    history.day[i] = toDayNumber(row.date);
     history.state[i] = STATE_INDEX.get(row.state) ?? 0;
     history.aum[i] = decimal(row.aum_usd);
     history.flow[i] = decimal(row.net_flow_usd);

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import type { GroupBy } from "../../../shared/export.ts";
 import { type Bytes, factDateOf, type Revision, subjectOf } from "./history.ts";
+import type { CachedHistory, FileSum } from "./history-cache.ts";
 import type { Model } from "./model.ts";
 import { csvBody, jsonBody } from "./records.ts";
 
@@ -16,8 +17,17 @@ export interface DataTable {
   /** Daily rows of one fund, listed apart from the shared tables. */
   fund?: string;
   records: () => Record_[];
-  /** Files already written at load (a fund's daily rows): served as they are, never rendered again. */
-  rendered?: () => { csv: Bytes; json: Bytes; rows: number };
+  /**
+   * Files already written at load (a fund's daily rows): served as they are, never rendered again;
+   * with their sizes and checksums when the history cache knows them, so that listing a file kept
+   * from the last build does not read it.
+   */
+  rendered?: () => {
+    csv: () => Bytes;
+    json: () => Bytes;
+    rows: number;
+    sums?: Record<"csv" | "json", FileSum>;
+  };
 }
 
 export interface DataFile {
@@ -103,7 +113,12 @@ export function dataTables(model: Model): DataTable[] {
       records: () => model.fundRows(fund.ticker) as unknown as Record_[],
       rendered: () => {
         const history = model.fundHistory(fund.ticker);
-        return { csv: history.csv, json: history.json, rows: history.length };
+        return {
+          csv: () => history.csv,
+          json: () => history.json,
+          rows: history.length,
+          ...("sums" in history && { sums: (history as CachedHistory).sums }),
+        };
       },
     }),
   );
@@ -112,7 +127,7 @@ export function dataTables(model: Model): DataTable[] {
 
 export function renderFile(table: DataTable, format: "csv" | "json"): { body: string | Bytes; rows: number } {
   const rendered = table.rendered?.();
-  if (rendered) return { body: rendered[format], rows: rendered.rows };
+  if (rendered) return { body: rendered[format](), rows: rendered.rows };
   const records = table.records();
   return { body: format === "json" ? jsonBody(records) : csvBody(records), rows: records.length };
 }
@@ -125,6 +140,10 @@ export function dataCatalog(model: Model): DataFile[] {
   if (cached) return cached;
   const files = dataTables(model).flatMap((table) =>
     (["csv", "json"] as const).map((format): DataFile => {
+      const rendered = table.rendered?.();
+      const sum = rendered?.sums?.[format];
+      if (rendered && sum)
+        return { path: `${table.name}.${format}`, table, format, ...sum, rows: rendered.rows };
       const { body, rows } = renderFile(table, format);
       const bytes = Buffer.byteLength(body);
       const sha256 = createHash("sha256").update(body).digest("hex");

@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, dayOfWeek, fromDayNumber, toDayNumber } from "../../../shared/dates.ts";
+import { addDays, dayOfWeek, toDayNumber } from "../../../shared/dates.ts";
 import { divideRounded, pow10 } from "../../../shared/decimal.ts";
-import { dayNumberOf } from "../../../shared/engine/day-numbers.ts";
 import { firstAnchor, recomputeFrom, rollFund } from "../../../shared/engine/fund-days.ts";
 import { divideHalfEven, divisor } from "../../../shared/engine/rounding.ts";
 import type {
@@ -302,15 +301,6 @@ describe("engine arithmetic helpers", () => {
           expect(divideHalfEven(exact, divisor(value))).toBe(divideRounded(exact, value));
         },
       ),
-      { numRuns: 1000 },
-    );
-  });
-
-  it("reads day numbers as dates.ts does", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: -200_000, max: 200_000 }), (day) => {
-        expect(dayNumberOf(fromDayNumber(day))).toBe(day);
-      }),
       { numRuns: 1000 },
     );
   });

@@ -1,11 +1,12 @@
-// Every fund's daily rows for whoever needs them all at once, such as the site build: a page of funds
-// per request. A thousand funds' histories came as a thousand requests, each turning 3,650 rows into
-// decimal strings in JavaScript; here SQLite writes the JSON itself, in the same shape and the same
-// exact strings as GET /v1/funds/{ticker}/daily. (Restatements alone: GET /v1/revisions?restated=true.)
+// GET /v1/daily: every fund's daily rows for whoever needs them all at once, such as the site build, a
+// page of funds per request (one fund's rows: daily.ts). A thousand funds' histories came as a thousand
+// requests, each turning 3,650 rows into decimal strings in JavaScript; here SQLite writes the JSON
+// itself, in the same shape and the same exact strings as GET /v1/funds/{ticker}/daily.
+// (Restatements alone: GET /v1/revisions?restated=true.)
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth.ts";
 
-export const bulk = new OpenAPIHono<AppEnv>();
+export const dailyAll = new OpenAPIHono<AppEnv>();
 
 /** Integer minor units as the exact decimal string formatDecimal writes ("-0.05", "12.00000000"). */
 const decimal = (column: string, scale: number) =>
@@ -47,7 +48,7 @@ const dailyRoute = createRoute({
   },
 });
 
-bulk.openapi(dailyRoute, async (c) => {
+dailyAll.openapi(dailyRoute, async (c) => {
   const { after, limit } = c.req.valid("query");
   const { results: funds } = await c.env.DB.prepare(
     "SELECT ticker FROM funds WHERE (?1 IS NULL OR ticker > ?1) ORDER BY ticker LIMIT ?2",
