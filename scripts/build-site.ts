@@ -2,10 +2,13 @@
 //   node scripts/build-site.ts                          from --api, AUMFLOW_API or the running npm start
 //   node scripts/build-site.ts --api https://aumflow.example
 //   node scripts/build-site.ts --export-dir site/.data   from saved API answers instead
+//   node scripts/build-site.ts --full                   render every page, keep nothing
 // Prints progress, the data version it built and the pages per second. `buildSite` is what
 // `npm start` calls on every data_version change. The build is written to a fresh directory beside
 // the output directory and moved into place once complete: a reader of the output directory sees the
 // old build or the new one, never half of one, and a failed build leaves the old one as it was.
+// A build from the API renders only what changed since the build in the output directory and keeps
+// the rest of it byte for byte (docs/architecture.md, "The site"; --full renders everything).
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, writeFileSync } from "node:fs";
@@ -112,7 +115,11 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
       const how = signal ? `killed by ${signal}` : `exit code ${code}`;
       throw new Error(`build-site: the site build failed (${how}); see above`);
     }
-    merged = await mergeWithPrevious(staging, previousManifest && previous);
+    // Whatever the code, a file that came out as the last build has it is kept as it was.
+    merged = await mergeWithPrevious(
+      staging,
+      previous !== undefined && existsSync(previous) ? previous : undefined,
+    );
     await moveIntoPlace(staging, outDir, stamp);
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -179,6 +186,7 @@ async function main(): Promise<void> {
       quiet: { type: "boolean", default: false },
       here: { type: "boolean", default: false },
       "parent-pipe": { type: "boolean", default: false },
+      full: { type: "boolean", default: false },
     },
   });
   const exportDir = values["export-dir"] ?? process.env.AUMFLOW_EXPORT_DIR;
@@ -193,7 +201,13 @@ async function main(): Promise<void> {
   }
   const api = exportDir ? values.api : resolveApi(values.api);
   if (api && !exportDir) await checkApi(api);
-  await buildSite({ api, exportDir, outDir: values.out, quiet: values.quiet });
+  await buildSite({
+    api,
+    exportDir,
+    outDir: values.out,
+    quiet: values.quiet,
+    ...(values.full && { previous: false as const }),
+  });
 }
 
 // Run as a command, not when imported by npm start.

@@ -107,17 +107,26 @@ const { page } = Astro.params;
  * Builds the site into a scratch directory under bench/results (inside the repo, so Astro resolves
  * its packages from node_modules), never into site/dist, which a running `npm start` serves.
  */
-/** A flow of one fund in the middle of the universe's history, restated: what a correction looks like. */
+/**
+ * A flow of one fund in the middle of the universe's history restated by its own source, a million
+ * dollars more: what a correction looks like.
+ */
 async function restateOneFlow(api: string, token: string, fund: string, date: string): Promise<void> {
+  const listed = await fetch(`${api}/v1/flows?fund=${fund}&from=${date}&to=${date}`);
+  const { flows } = (await listed.json()) as {
+    flows: { net_flow_usd: string; source: string; used: boolean }[];
+  };
+  const flow = flows.find((candidate) => candidate.used);
+  if (!flow) throw new Error(`no flow of ${fund} on ${date} to restate`);
+  const restated = (Number(flow.net_flow_usd) + 1_000_000).toFixed(2);
   const response = await fetch(`${api}/v1/flows`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      flows: [{ fund, date, net_flow_usd: "12345678.90", source: "bench-correction" }],
-    }),
+    body: JSON.stringify({ flows: [{ fund, date, net_flow_usd: restated, source: flow.source }] }),
   });
-  if (!response.ok)
-    throw new Error(`restating ${fund} on ${date}: HTTP ${response.status} ${await response.text()}`);
+  const answer = (await response.json()) as { restated?: number };
+  if (!response.ok || answer.restated !== 1)
+    throw new Error(`restating ${fund} on ${date}: HTTP ${response.status} ${JSON.stringify(answer)}`);
 }
 
 export async function benchSite(

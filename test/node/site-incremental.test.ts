@@ -86,7 +86,16 @@ describe("an incremental site build", () => {
   it("after a restated flow renders the fund and its asset's funds again, keeps the rest, and equals a full build", async () => {
     const ethPage = "funds/ETHA/index.html";
     const ethFile = "data/funds/ETHA.json";
-    const kept = [inode(ethPage), inode(ethFile), inode("data/funds/FBTC.json")];
+    // An ether fund, a bitcoin fund's rows, a week before the restated day, the ether flow table.
+    const untouched = [
+      ethPage,
+      ethFile,
+      "data/funds/FBTC.json",
+      "weekly/2024-W10/index.html",
+      "flows/eth/2024/index.html",
+      "flows/eth/2024.csv",
+    ];
+    const kept = untouched.map(inode);
     await write("/v1/flows", "POST", {
       flows: [
         {
@@ -99,8 +108,10 @@ describe("an incremental site build", () => {
       ],
     });
     const result = await build();
-    // The other ether funds' pages and every other fund's files are the files of the last build.
-    expect([inode(ethPage), inode(ethFile), inode("data/funds/FBTC.json")]).toEqual(kept);
+    // What the restated flow does not change is the file of the last build.
+    expect(untouched.map(inode)).toEqual(kept);
+    expect(result.changed).toContain("weekly/2024-W24/index.html");
+    expect(result.changed).toContain("flows/btc/2024/index.html");
     expect(result.changed).toContain("funds/IBIT/index.html");
     expect(result.changed).toContain("data/funds/IBIT.json");
     expect(result.changed).not.toContain(ethPage);

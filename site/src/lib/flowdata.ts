@@ -181,7 +181,7 @@ function inputOf(model: Model, fund: FundSummary): FundInput {
 }
 
 /** Funds with a row in the year: listed by its end, not delisted before it began. */
-const inYear = (fund: FundSummary, year: string) =>
+export const inYear = (fund: FundSummary, year: string) =>
   fund.listed_on <= `${year}-12-31` && (fund.delisted_on === null || fund.delisted_on >= `${year}-01-01`);
 
 /**

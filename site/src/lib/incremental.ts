@@ -1,14 +1,24 @@
-// The fingerprints of the build units (build-units.ts): everything a fund's page or a fund's open data
-// files are made from. An input left out here would keep a page that should change; the test that
+// The fingerprints of the build units (build-units.ts): everything a fund's page, a fund's open data
+// files, a weekly report or a flow table's year is made from. An input left out here would keep a page that should change; the test that
 // an incremental build equals a full one (test/node/site-incremental.test.ts) is what guards it.
 import { createHash } from "node:crypto";
+import { toDayNumber } from "../../../shared/dates.ts";
 import type { FundSummary } from "../../../shared/export.ts";
 import { fundNotes } from "./events.ts";
-import { flowsHref } from "./flowdata.ts";
+import { type FlowScope, flowColumns, flowsHref, inYear } from "./flowdata.ts";
+import type { FlowUnit } from "./flowtable.ts";
+import { factDateOf } from "./history.ts";
 import type { CachedHistory } from "./history-cache.ts";
 import { issuerSlug, type Model } from "./model.ts";
 
-const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
+/**
+ * A fund's days_version is when its rows were last written, not what they are: no page shows it, and
+ * a rewrite that leaves them the same must not render anything again.
+ */
+const hash = (value: unknown) =>
+  createHash("sha256")
+    .update(JSON.stringify(value, (key, item) => (key === "days_version" ? undefined : item)))
+    .digest("hex");
 
 const assetSeries = new WeakMap<Model, Map<string, string>>();
 
@@ -61,4 +71,99 @@ export function fundPageFingerprint(model: Model, fund: FundSummary): string {
 /** A fund's open data files are its rows as the API wrote them, and nothing else. */
 export function fundFilesFingerprint(model: Model, ticker: string): string {
   return historyFingerprint(model, ticker);
+}
+
+const inRange = (start: string, end: string) => (row: { start: string; end: string }) =>
+  row.start >= start && row.end <= end;
+
+/**
+ * Everything a weekly report shows: the week and its neighbours (the opening AUM, the pager), its
+ * indicators, its days, every fund's week (the inflows and outflows), every group's week (issuers,
+ * assets) and each asset's days, the assets there are, the report date of the footer.
+ */
+export function weekPageFingerprint(model: Model, label: string): string {
+  const weeks = model.group("total", "all", "week");
+  const index = weeks.findIndex((week) => week.label === label);
+  const week = weeks[index];
+  if (!week) return hash(["no week", label]);
+  const held = model.assets.filter((asset) => asset.funds.length > 0);
+  const days = inRange(week.start, week.end);
+  return hash([
+    label,
+    weeks[index - 1] ?? null,
+    week,
+    weeks[index + 1]?.label ?? null,
+    model.weeks.includes(weeks[index - 1]?.label ?? ""),
+    model.groupRows("total", "all", "week")[index] ?? null,
+    model.group("total", "all", "day").filter(days),
+    // Each fund's week, and which fund it is: the page shows no fund's latest figures.
+    model.fundFlowsInWeek(label).map(({ fund, slice }) => [fund.ticker, slice]),
+    model.periodRows("week", label),
+    held.map((asset) => [
+      asset.symbol,
+      asset.name,
+      model.groupAt("asset", asset.symbol, "week", label) ?? null,
+      model.group("asset", asset.symbol, "day").filter(days),
+    ]),
+    model.reportDate,
+  ]);
+}
+
+/** A typed column's values over [from, to) as bytes, hashed without a copy. */
+function columnHash(column: Float64Array | Uint8Array | Int32Array | null, from: number, to: number): string {
+  if (column === null) return "";
+  const start = Math.min(Math.max(0, from), column.length);
+  const stop = Math.min(Math.max(start, to), column.length);
+  const size = column.BYTES_PER_ELEMENT;
+  const bytes = new Uint8Array(column.buffer, column.byteOffset + start * size, (stop - start) * size);
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * Everything a flow table's year shows (page and CSV, in dollars or coins): its columns (the funds
+ * in order, the groups), each fund's days of the year (state, flow, price, AUM, coins, the
+ * cumulative flow), for coins every flow and price since listing (the cumulative coins), the year's
+ * restatements, the funds awaited on its days, the other years (the pager), the report date.
+ */
+export function flowYearFingerprint(model: Model, scope: FlowScope, year: string, unit: FlowUnit): string {
+  const funds = scope.funds.filter((fund) => inYear(fund, year));
+  const first = toDayNumber(`${year}-01-01`);
+  const end = toDayNumber(`${year}-12-31`) + 1;
+  const perFund = funds.map((fund) => {
+    const history = model.fundHistory(fund.ticker);
+    const offset = history.day[0] ?? 0;
+    const [from, to] = [first - offset, end - offset];
+    const since = unit === "coins" ? 0 : from;
+    return [
+      fund.ticker,
+      fund.asset,
+      fund.listed_on,
+      fund.delisted_on,
+      history.day[0] ?? null,
+      history.length,
+      columnHash(history.state, from, to),
+      columnHash(history.flow, since, to),
+      columnHash(history.price, since, to),
+      columnHash(history.aum, from, to),
+      columnHash(history.units, from, to),
+      columnHash(history.cumulative, from, to),
+      model
+        .revisionsOfFund(fund.ticker)
+        .filter((row) => row.entity === "flow" && factDateOf(row)?.startsWith(year)),
+    ];
+  });
+  return hash([
+    scope.slug,
+    scope.symbol,
+    scope.name,
+    scope.years,
+    year,
+    unit,
+    flowColumns(model, scope, funds),
+    model.assets.map((asset) => [asset.symbol, asset.name, asset.decimals]),
+    perFund,
+    model.data.export.summary.missing.filter((missing) => missing.date.startsWith(year)),
+    model.data.export.summary.provisional_dates.filter((date) => date.startsWith(year)),
+    model.reportDate,
+  ]);
 }
