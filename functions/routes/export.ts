@@ -1,5 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { aggregateRowsOfYear, awaitingIndex } from "../../shared/engine/aggregate-rows.ts";
+import {
+  aggregateRowsByPeriod,
+  aggregateRowsOfYear,
+  awaitingIndex,
+} from "../../shared/engine/aggregate-rows.ts";
 import { periodYear, yearSpan } from "../../shared/engine/year-pages.ts";
 import type { AggregateRow, GroupBy } from "../../shared/export.ts";
 import type { AppEnv } from "../auth.ts";
@@ -26,9 +30,12 @@ const route = createRoute({
     query: z.object({
       year: z
         .string()
-        .regex(/^\d{4}$/, "a year such as 2025")
+        .regex(/^(\d{4}|all)$/, "a year such as 2025, or all")
         .optional()
-        .openapi({ description: "A later page: that year's aggregates only (follow `next` from the first)" }),
+        .openapi({
+          description:
+            "A later page: that year's aggregates only (follow `next` from the first). `all`: the whole document in one streamed answer, for a client that needs one snapshot of every year (the site build)",
+        }),
     }),
   },
   responses: {
@@ -59,6 +66,13 @@ exportRoute.openapi(route, async (c) => {
   // The first page is of the year the first week begins in, which may be the year before the first day's.
   const years = span && { first: periodYear(span.first, "week"), last: periodYear(span.last, "day") };
   const asked = c.req.valid("query").year;
+  if (asked === "all") {
+    return streamBody(c, { "Content-Type": "application/json" }, "export", async (write) => {
+      await writeFirstPage(db, version, write);
+      await writeAggregates(db, null, write);
+      await write(`,"next":null}`);
+    });
+  }
   const year = asked === undefined ? (years?.first ?? null) : Number(asked);
   if (asked !== undefined && (years === null || year === null || year < years.first || year > years.last)) {
     const known = years ? `${years.first} to ${years.last}` : "none yet";
@@ -92,16 +106,17 @@ async function writeFirstPage(db: D1Database, version: number, write: Write): Pr
 }
 
 /**
- * `"aggregates":{…}` of one year's periods. Day rows go out group by group as they are computed; the
- * far fewer week, month and year-to-date rows are kept until the day rows are out. Every group's days
- * are read from its first to the year's last week (the indicators need the history, never the
- * future); the missing fund-days of the year, few, are read once to name every group's awaited funds.
+ * `"aggregates":{…}` of one year's periods (of every year: null). Day rows go out group by group as
+ * they are computed; the far fewer week, month and year-to-date rows are kept until the day rows are
+ * out. Every group's days are read from its first to the year's last week (the indicators need the
+ * history, never the future); the missing fund-days of the year, few, are read once to name every
+ * group's awaited funds.
  */
-async function writeAggregates(db: D1Database, year: number, write: Write): Promise<void> {
-  const through = yearSpan(year, "week").to;
+async function writeAggregates(db: D1Database, year: number | null, write: Write): Promise<void> {
+  const through = year === null ? undefined : yearSpan(year, "week").to;
   const [totals, awaited] = await Promise.all([
     readGroupDays(db, "total", undefined, through),
-    readAwaited(db, { from: yearSpan(year, "day").from, to: through }),
+    readAwaited(db, year === null ? {} : { from: yearSpan(year, "day").from, to: through }),
   ]);
   const awaiting = awaitingIndex(awaited);
   await write(`"aggregates":{"day":[`);
@@ -109,7 +124,11 @@ async function writeAggregates(db: D1Database, year: number, write: Write): Prom
   let separator = "";
   for (const by of GROUP_BYS) {
     for await (const days of eachGroupDays(db, by, totals, { through })) {
-      const rows = aggregateRowsOfYear([days], totals, ["day", ...LATER_PERIODS], year, awaiting);
+      const periods = ["day", ...LATER_PERIODS] as const;
+      const rows =
+        year === null
+          ? aggregateRowsByPeriod([days], totals, periods, { awaiting })
+          : aggregateRowsOfYear([days], totals, periods, year, awaiting);
       if (rows.day.length > 0) {
         await write(separator + joinRows(rows.day));
         separator = ",";

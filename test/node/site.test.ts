@@ -267,7 +267,7 @@ describe("in the browser", () => {
     await tab.close();
   });
 
-  it("saves screenshots of the home, a fund, the trends and a flow table at 390px and 1280px", async () => {
+  it("draws the home, a fund, the trends and a flow table at 390px and 1280px, and saves their screenshots", async () => {
     const fund = paths.find((p) => p.startsWith("/funds/") && p !== "/funds/") ?? "/funds/";
     const flows = paths.find((p) => /^\/flows\/(?!all\/)[a-z]+\/\d{4}\/$/.test(p)) ?? "/flows/";
     for (const page of ["/", fund, "/trends/", flows]) {
@@ -275,7 +275,12 @@ describe("in the browser", () => {
         const tab = await browser.newPage({ viewport: { width, height: 900 } });
         await tab.goto(`${site.url}${page}`);
         const name = page.replace(/\//g, "_").replace(/^_|_$/g, "") || "home";
-        await tab.screenshot({ path: `${ARTIFACTS}/${name}-${width}.png`, fullPage: true });
+        const image = await tab.screenshot({ path: `${ARTIFACTS}/${name}-${width}.png`, fullPage: true });
+        // What a reader sees: the page's heading in view, nothing wider than the screen, a page drawn.
+        await expect(tab.locator("h1").first().isVisible()).resolves.toBe(true);
+        const wider = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(wider, `${page} at ${width}px`).toBeLessThanOrEqual(0);
+        expect(image.byteLength, `${page} at ${width}px`).toBeGreaterThan(20_000);
         await tab.close();
       }
     }

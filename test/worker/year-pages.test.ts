@@ -17,7 +17,7 @@ import type {
   GroupBy,
   Period,
 } from "../../shared/export.ts";
-import { call, json, putFund } from "./api.ts";
+import { call, json, putFund, wholeExport } from "./api.ts";
 
 const FIRST_DAY = "2016-03-01";
 const LAST_DAY = "2025-12-31";
@@ -265,6 +265,22 @@ describe("GET /v1/export, a year a page", () => {
       expect(paged.length, period).toBe(whole.length);
       expect(groupsInOrder(paged), period).toEqual(groupsInOrder(whole));
     }
+  });
+
+  it("answers ?year=all as one document: the first page's fields and every page's rows, in page order", async () => {
+    const all = await json<ExportDocument>("/v1/export?year=all");
+    expect(all.status).toBe(200);
+    expect(all.body.next).toBeNull();
+    expect(all.headers.get("link")).toBeNull();
+    const paged = await wholeExport();
+    const { generated_at: _a, ...one } = all.body;
+    const { generated_at: _b, ...pages } = paged;
+    for (const period of ["day", "week", "month", "ytd"] as const) {
+      const key = (row: AggregateRow) => `${row.by}|${row.key}|${row.period}|${row.label}`;
+      const sorted = (rows: AggregateRow[]) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+      expect(sorted(one.aggregates[period]), period).toEqual(sorted(pages.aggregates[period]));
+    }
+    expect({ ...one, aggregates: null }).toEqual({ ...pages, aggregates: null });
   });
 
   it("answers 304 per page while data_version stands, and 422 for a year it does not have", async () => {

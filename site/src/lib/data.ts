@@ -341,40 +341,33 @@ async function get(url: string): Promise<Response> {
   }
 }
 
-/** How often the export is read again from its first page when a write moved data_version midway. */
-const EXPORT_ATTEMPTS = 3;
-
 /**
- * GET /v1/export a year a page, following `next`: the first page with every later page's aggregates
- * appended, so the pages see one document (next: null). Saved answers: export.json whole (no next,
- * as saved before the export was paged) or the first page, with each later one beside it as
- * export-YYYY.json. A page of another data_version (a write landed between the pages) starts the
- * reading over: the site shows one version.
+ * The export as one document (next: null). From the API, GET /v1/export?year=all: one snapshot of
+ * every year in one answer (pages read one after another under a steady feed of writes are never all
+ * of one data_version). Saved answers: export.json whole (as saved before the export was paged), or
+ * the first page with each later one beside it as export-YYYY.json, their aggregates appended to the
+ * first's; pages of different data_versions are refused.
  */
 async function readExport(
   read: (document: string) => Promise<unknown>,
   saved: boolean,
 ): Promise<ExportDocument> {
-  for (let attempt = 1; ; attempt++) {
-    const doc = checkExport(await read("export"));
-    const aggregates = { ...doc.aggregates };
-    let next = doc.next ?? null;
-    while (next !== null) {
-      const year = next.match(/[?&]year=(\d{4})(&|$)/)?.[1];
-      if (!year) throw new Error(`the export's next page ${next} names no year`);
-      const page = checkExportPage(await read(saved ? `export-${year}` : `export?year=${year}`), year);
-      if (page.data_version !== doc.data_version) break;
-      for (const period of EXPORT_PERIODS)
-        aggregates[period] = aggregates[period].concat(page.aggregates[period]);
-      next = page.next ?? null;
-    }
-    if (next === null) return { ...doc, aggregates, next: null };
-    if (attempt >= EXPORT_ATTEMPTS || saved)
+  if (!saved) return checkExport(await read("export?year=all"));
+  const doc = checkExport(await read("export"));
+  const aggregates = { ...doc.aggregates };
+  for (let next = doc.next ?? null; next !== null; ) {
+    const year = next.match(/[?&]year=(\d{4})(&|$)/)?.[1];
+    if (!year) throw new Error(`the export's next page ${next} names no year`);
+    const page = checkExportPage(await read(`export-${year}`), year);
+    if (page.data_version !== doc.data_version)
       throw new Error(
-        `the export's pages are of different data_versions (the page before ${next} is not of ${doc.data_version})`,
+        `export-${year}.json is of data_version ${page.data_version}, export.json of ${doc.data_version}`,
       );
-    console.log("aumflow: data_version moved while the export was read; reading it again");
+    for (const period of EXPORT_PERIODS)
+      aggregates[period] = aggregates[period].concat(page.aggregates[period]);
+    next = page.next ?? null;
   }
+  return { ...doc, aggregates, next: null };
 }
 
 const EXPORT_PERIODS = ["day", "week", "month", "ytd"] as const;
