@@ -2,7 +2,12 @@
 // Decimal strings for money and units ("111700000.00"), ISO dates, null where nothing was reported.
 import type { DayState, Fund } from "./domain.ts";
 
-export type GroupBy = "total" | "asset" | "issuer" | "country" | "vehicle";
+/**
+ * The dimensions funds are grouped by, in the order groups are listed: the total first, as readers
+ * look for it first. Every list of them (schemas, the export, the site) is this one.
+ */
+export const GROUP_BYS = ["total", "asset", "issuer", "country", "vehicle"] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
 export type Period = "day" | "week" | "month" | "ytd";
 export type Regime = "inflow-led" | "outflow-led" | "mixed";
 /**

@@ -2,6 +2,7 @@
 // (generated from the zod schema that checks them) and a description an agent can act on.
 import { z } from "zod";
 import { isIsoDate } from "../../shared/dates.ts";
+import { GROUP_BYS } from "../../shared/export.ts";
 import {
   DEFAULT_FUND_DAYS,
   MAX_AGGREGATE_ROWS,
@@ -115,7 +116,7 @@ export const TOOLS: readonly Tool[] = [
       MONEY,
     input: z
       .object({
-        by: z.enum(["total", "asset", "issuer", "country", "vehicle"]).default("total").describe("Grouping"),
+        by: z.enum(GROUP_BYS).default("total").describe("Grouping"),
         key: z
           .string()
           .min(1)

@@ -4,7 +4,7 @@
 // once at the end, with set-based statements over date slices that each fit a D1 query's limits.
 import type { Group } from "../../shared/engine/aggregate.ts";
 import { fundDaysFromJson } from "../db/fund-days.ts";
-import { META } from "../db/meta.ts";
+import { markSumsStale } from "../ledger/write-protocol.ts";
 
 /** The days of a fund's rows a recompute replaces: on or after `from`, or before `before`. */
 export interface ReplacedDays {
@@ -183,14 +183,7 @@ export function markStaleStatement(
   firstNewDay: string | null,
 ): D1PreparedStatement {
   return db
-    .prepare(
-      `${REPLACED}
-       UPDATE meta SET value = COALESCE((SELECT MIN(day) FROM (
-           SELECT NULLIF(value, '') AS day FROM meta WHERE key = '${META.aggregatesStaleFrom}'
-           UNION ALL SELECT ?2
-           UNION ALL SELECT MIN(date) FROM replaced)), '')
-       WHERE key = '${META.aggregatesStaleFrom}'`,
-    )
+    .prepare(`${REPLACED} ${markSumsStale("SELECT ?2 UNION ALL SELECT MIN(date) FROM replaced")}`)
     .bind(replacedParameter(funds), firstNewDay);
 }
 

@@ -1,5 +1,6 @@
 // The rows of GET /v1/aggregate as the OpenAPI document describes them (shared/export.ts AggregateRow).
 import { z } from "@hono/zod-openapi";
+import { GROUP_BYS } from "../../shared/export.ts";
 
 const Usd = z.string().openapi({ description: "US$, a decimal string to the cent", example: "111700000.00" });
 const Share = z
@@ -8,7 +9,7 @@ const Share = z
 
 export const AggregateRowSchema = z
   .object({
-    by: z.enum(["total", "asset", "issuer", "country", "vehicle"]),
+    by: z.enum(GROUP_BYS),
     key: z
       .string()
       .openapi({ description: '"all" for by=total; else the asset, issuer, country or vehicle' }),

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { GROUP_BYS } from "../../shared/export.ts";
 import { IsoDate } from "../../shared/schemas.ts";
 import type { AppEnv } from "../auth.ts";
 import { streamList, wantsCsv } from "../respond.ts";
@@ -15,7 +16,7 @@ const route = createRoute({
   summary: "AUM, flows, the attribution and the indicators per group and period, a year a page",
   request: {
     query: z.object({
-      by: z.enum(["total", "asset", "issuer", "country", "vehicle"]).default("total"),
+      by: z.enum(GROUP_BYS).default("total"),
       key: z.string().optional().openapi({ description: "One group only, such as BTC or BlackRock" }),
       period: z.enum(["day", "week", "month", "ytd"]).default("day"),
       from: IsoDate.optional().openapi({
@@ -33,7 +34,7 @@ const route = createRoute({
       content: {
         "application/json": {
           schema: z.object({
-            by: z.enum(["total", "asset", "issuer", "country", "vehicle"]),
+            by: z.enum(GROUP_BYS),
             period: z.enum(["day", "week", "month", "ytd"]),
             next: z.string().nullable().openapi({
               description:

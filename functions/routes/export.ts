@@ -5,7 +5,7 @@ import {
   awaitingIndex,
 } from "../../shared/engine/aggregate-rows.ts";
 import { periodYear, yearSpan } from "../../shared/engine/year-pages.ts";
-import type { AggregateRow, GroupBy } from "../../shared/export.ts";
+import { type AggregateRow, GROUP_BYS } from "../../shared/export.ts";
 import type { AppEnv } from "../auth.ts";
 import { eachGroupDays, readAwaited, readGroupDays, totalDaySpan } from "../db/aggregates.ts";
 import { listFundSummaries } from "../db/funds.ts";
@@ -19,7 +19,6 @@ import { ExportDocumentSchema, ExportYearPageSchema } from "./read-schemas.ts";
 
 export const exportRoute = new OpenAPIHono<AppEnv>();
 
-const GROUP_BYS: readonly GroupBy[] = ["total", "asset", "issuer", "country", "vehicle"];
 const LATER_PERIODS = ["week", "month", "ytd"] as const;
 
 const route = createRoute({

@@ -3,7 +3,7 @@
 // a write that touches one fund never needs the other funds re-read.
 import { abs } from "../decimal.ts";
 import type { Fund } from "../domain.ts";
-import type { Completeness, GroupBy } from "../export.ts";
+import { type Completeness, GROUP_BYS, type GroupBy } from "../export.ts";
 import type { FundDay } from "./types.ts";
 
 export interface Group {
@@ -11,9 +11,6 @@ export interface Group {
   /** "all" for total; else the asset symbol, issuer name, country code or vehicle. */
   key: string;
 }
-
-/** The order groups are listed in: the total first, as readers look for it first. */
-export const GROUP_BYS: readonly GroupBy[] = ["total", "asset", "issuer", "country", "vehicle"];
 
 /** What decides a fund's groups. */
 export type GroupedFund = Pick<Fund, "asset" | "issuer" | "country" | "vehicle">;

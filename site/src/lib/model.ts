@@ -1,7 +1,14 @@
 // Indexes over the loaded data, built once per build and shared by every page, so that a page
 // costs what it shows (one fund, one week) and never a scan of every fund's every day.
 import { toDayNumber } from "../../../shared/dates.ts";
-import type { AggregateRow, FundDayRow, FundSummary, GroupBy, RevisionRow } from "../../../shared/export.ts";
+import {
+  type AggregateRow,
+  type FundDayRow,
+  type FundSummary,
+  GROUP_BYS,
+  type GroupBy,
+  type RevisionRow,
+} from "../../../shared/export.ts";
 import {
   type Completeness,
   type CompleteRow,
@@ -302,8 +309,6 @@ function indexAggregates(aggregates: Record<PeriodName, AggregateRow[]>): Map<st
   return index;
 }
 
-const GROUPINGS: GroupBy[] = ["total", "asset", "issuer", "country", "vehicle"];
-
 /** The group of a fund; null where its issuer or vehicle is not known (it is in no such group). */
 function keyOfFund(fund: FundSummary, by: GroupBy): string | null {
   return by === "total" ? "all" : by === "asset" ? fund.asset : fund[by];
@@ -318,7 +323,7 @@ function dateFlags(data: SiteData, fundByTicker: Map<string, FundSummary>) {
   const provisional = new Map<string, string[]>();
   const missing = new Map<string, { date: string; fund: string }[]>();
   const groupsOf = (fund: FundSummary) =>
-    GROUPINGS.flatMap((by) => {
+    GROUP_BYS.flatMap((by) => {
       const key = keyOfFund(fund, by);
       return key === null ? [] : [`${by}\u0000${key}`];
     });

@@ -1,7 +1,7 @@
 // The open data files: every table the site is built from, as CSV and JSON, with SHA-256 checksums.
 // Values are the API's exact decimal strings, never the rounded figures shown on pages.
 import { createHash } from "node:crypto";
-import type { GroupBy } from "../../../shared/export.ts";
+import { GROUP_BYS } from "../../../shared/export.ts";
 import { type Bytes, factDateOf, type Revision, subjectOf } from "./history.ts";
 import type { CachedHistory, FileSum } from "./history-cache.ts";
 import type { Model } from "./model.ts";
@@ -40,7 +40,6 @@ export interface DataFile {
 }
 
 const PERIODS = ["day", "week", "month", "ytd"] as const;
-const GROUPINGS: GroupBy[] = ["total", "asset", "issuer", "country", "vehicle"];
 const PERIOD_WORDS = { day: "day", week: "ISO week", month: "month", ytd: "year to date" };
 
 export function dataTables(model: Model): DataTable[] {
@@ -75,7 +74,7 @@ export function dataTables(model: Model): DataTable[] {
         Object.entries(doc.summary.changes ?? {}).map(([period, change]) => ({ period, ...change })),
     },
     ...PERIODS.flatMap((period) =>
-      GROUPINGS.map(
+      GROUP_BYS.map(
         (by): DataTable => ({
           name: `aggregates/${period}-${by}`,
           title: `By ${PERIOD_WORDS[period]}, ${by === "total" ? "all funds" : `per ${by}`}`,
