@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { brotliCompressSync, gzipSync } from "node:zlib";
+import type { BuildSiteOptions, BuildSiteResult } from "../build-site.ts";
 
 export interface SiteFigures {
   pages: number;
@@ -33,19 +34,7 @@ export interface IncrementalBuild {
 
 export type SiteOutcome = { skipped: string } | SiteFigures;
 
-type BuildSite = (options: {
-  api?: string;
-  outDir?: string;
-  quiet?: boolean;
-  previous?: string | false;
-}) => Promise<{
-  pages: number;
-  seconds: number;
-  outDir: string;
-  rendered: number;
-  kept: number;
-  changed: string[];
-}>;
+type BuildSite = (options: BuildSiteOptions) => Promise<BuildSiteResult>;
 
 /** The site build another part of the repo provides, if it is there yet. */
 async function findBuildSite(root: string): Promise<BuildSite | null> {
@@ -145,9 +134,9 @@ export async function benchSite(
     const log = console.log;
     console.log = (...args: unknown[]) => console.error(...args);
     const again = () => buildSite({ api, outDir, quiet: true });
-    let site: Awaited<ReturnType<BuildSite>>;
-    let unchanged: Awaited<ReturnType<BuildSite>>;
-    let restated: Awaited<ReturnType<BuildSite>>;
+    let site: BuildSiteResult;
+    let unchanged: BuildSiteResult;
+    let restated: BuildSiteResult;
     let writeSeconds: number;
     let totalSeconds: number;
     try {
@@ -161,7 +150,7 @@ export async function benchSite(
     } finally {
       console.log = log;
     }
-    const incremental = (build: Awaited<ReturnType<BuildSite>>): IncrementalBuild => ({
+    const incremental = (build: BuildSiteResult): IncrementalBuild => ({
       seconds: build.seconds,
       rendered: build.rendered,
       kept: build.kept,

@@ -1,5 +1,6 @@
-// The site's loader reads GET /v1/export a year a page, following `next`, into one document: from the
-// API (starting over when a write moves data_version between the pages) and from saved pages.
+// The site's loader reads the export as one document: from the API in one answer
+// (GET /v1/export?year=all, one snapshot however often writes move data_version), from saved pages by
+// following `next`.
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -33,8 +34,6 @@ const yearPage = (version: number, year: number, next: string | null) => ({
 });
 
 const asked: string[] = [];
-/** The first page is first served at data_version 7; a write then moves it to 8 before the 2025 page. */
-let firstPagesServed = 0;
 const server = createServer((request, response) => {
   const url = new URL(request.url ?? "/", "http://localhost");
   asked.push(`${url.pathname}${url.search}`);
@@ -42,11 +41,18 @@ const server = createServer((request, response) => {
     response.writeHead(200, { "content-type": "application/json" });
     response.end(JSON.stringify(body));
   };
-  if (url.pathname === "/v1/export" && url.search === "") {
-    firstPagesServed += 1;
-    send(firstPage(firstPagesServed === 1 ? 7 : 8));
-  } else if (url.search === "?year=2025") send(yearPage(8, 2025, "/v1/export?year=2026"));
-  else if (url.search === "?year=2026") send(yearPage(8, 2026, null));
+  const all = {
+    ...firstPage(8),
+    aggregates: {
+      day: ["2024", "2025", "2026"].flatMap((year) => aggregates(year).day),
+      week: ["2024", "2025", "2026"].flatMap((year) => aggregates(year).week),
+      month: ["2024", "2025", "2026"].flatMap((year) => aggregates(year).month),
+      ytd: ["2024", "2025", "2026"].flatMap((year) => aggregates(year).ytd),
+    },
+    next: null,
+  };
+  if (url.pathname === "/v1/export" && url.search === "?year=all") send(all);
+  else if (url.pathname === "/v1/export") send(firstPage(7));
   else if (url.pathname === "/v1/daily") {
     response.writeHead(200, { "content-type": "application/x-ndjson" });
     response.end("");
@@ -64,19 +70,13 @@ afterEach(() => {
 
 const labels = (rows: readonly AggregateRow[]) => rows.map((found) => found.label);
 
-it("follows the pages from the API into one document, again from the first when data_version moved", async () => {
+it("reads the API's export in one answer, ?year=all, never page by page", async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   process.env.AUMFLOW_API = `http://127.0.0.1:${port}`;
   process.env.AUMFLOW_BUILD_ID = `pages-${Date.now()}`;
   const data = await loadSiteData();
-  expect(asked.filter((seen) => seen.startsWith("/v1/export"))).toEqual([
-    "/v1/export",
-    "/v1/export?year=2025",
-    "/v1/export",
-    "/v1/export?year=2025",
-    "/v1/export?year=2026",
-  ]);
+  expect(asked.filter((seen) => seen.startsWith("/v1/export"))).toEqual(["/v1/export?year=all"]);
   expect(data.export.data_version).toBe(8);
   expect(data.export.next).toBeNull();
   expect(labels(data.export.aggregates.day)).toEqual(["2024-12-31", "2025-12-31", "2026-12-31"]);

@@ -2,7 +2,7 @@
 // metadata change, the site built from the last build holds exactly the files, byte for byte, that a
 // build from nothing makes; what nothing changed is kept from the last build (the same file, not a
 // copy), and a rebuild with no change in the data changes no file at all.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuildSiteResult, buildSite } from "../../scripts/build-site.ts";
@@ -11,6 +11,7 @@ import { startProduct, TEST_ADMIN_TOKEN } from "./local-product.ts";
 
 let product: Awaited<ReturnType<typeof startProduct>>;
 // Inside the repository: Astro resolves its packages from node_modules.
+mkdirSync("test-results", { recursive: true });
 const work = mkdtempSync(path.join("test-results", "site-incremental-"));
 const site = path.join(work, "site");
 const cache = path.join(work, "cache");
