@@ -3,6 +3,7 @@
 import type { APIRoute } from "astro";
 import { absolute, tagId } from "../../lib/address.ts";
 import * as f from "../../lib/format.ts";
+import { seenAt } from "../../lib/history.ts";
 import { loadModel } from "../../lib/model.ts";
 import { periodStory } from "../../lib/narrative.ts";
 
@@ -13,7 +14,14 @@ const escapeXml = (text: string) =>
 
 export const GET: APIRoute = async ({ site }) => {
   const model = await loadModel();
-  const generated = model.data.export.generated_at;
+  // When the figures last changed: the end of the day they are as of, or a later restatement's
+  // moment. Never the build's own time: a build that changes nothing leaves the feed as it was.
+  const changed = model.data.revisions
+    .map(seenAt)
+    .reduce(
+      (latest, seen) => (seen.localeCompare(latest) > 0 ? seen : latest),
+      `${model.reportDate ?? "1970-01-01"}T23:59:59Z`,
+    );
   const weeks = model.group("total", "all", "week");
   const rows = model.groupRows("total", "all", "week");
   const reported = new Set(model.weeks);
@@ -25,8 +33,8 @@ export const GET: APIRoute = async ({ site }) => {
     .map(({ week, indicators, latest }) => {
       const path = `/weekly/${week.label}/`;
       const url = absolute(path, site);
-      // A week still in progress changes with every build; a closed week changed when it ended.
-      const updated = latest ? generated : `${week.end}T23:59:59Z`;
+      // The week still in progress changed when the figures did; a closed week when it ended.
+      const updated = latest ? changed : `${week.end}T23:59:59Z`;
       const title = `${f.week(week.label)}: AUM ${f.usd(week.aum)}, net flows ${f.signedUsd(week.flow)}`;
       return `  <entry>
     <title>${escapeXml(title)}</title>
@@ -43,7 +51,7 @@ export const GET: APIRoute = async ({ site }) => {
   <link rel="self" href="${absolute("/weekly/feed.xml", site)}"/>
   <link href="${absolute("/weekly/", site)}"/>
   <id>${tagId("/weekly/")}</id>
-  <updated>${generated}</updated>
+  <updated>${changed}</updated>
   <author><name>aumflow</name></author>
 ${entries.join("\n")}
 </feed>
