@@ -4,17 +4,11 @@
 // documents saved as files when AUMFLOW_EXPORT_DIR is set (export.json, daily/<TICKER>.json as
 // /v1/funds/{t}/daily answers, revisions.json, and events.json, holdings.json and prices.json when
 // the folder has them).
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type {
-  ExportDocument,
-  ExportYearPage,
-  FundDayRow,
-  FundSummary,
-  RevisionRow,
-} from "../../../shared/export.ts";
-import { type Bytes, type FundHistory, toHistory } from "./history.ts";
-import { historyCacheDir, readCachedHistory, writeCachedHistory } from "./history-cache.ts";
+import type { ExportDocument, ExportYearPage, RevisionRow } from "../../../shared/export.ts";
+import { fromApi, fromDirectory, getJson, parse, type Reader } from "./api-reads.ts";
+import { dailyFromApi, dailyFromFiles } from "./daily.ts";
+import type { FundHistory } from "./history.ts";
 
 export interface SiteData {
   export: ExportDocument;
@@ -51,16 +45,6 @@ export interface PriceRecord {
   difference_usd: string;
 }
 
-interface FundDaily {
-  fund: string;
-  rows: FundDayRow[];
-}
-
-/** Files read at once from a directory of saved answers. */
-const DAILY_CONCURRENCY = 8;
-/** Funds per GET /v1/daily (its most): a thousand funds' ten years are 1.4 GB of JSON, 14 MB a page. */
-const DAILY_PAGE = 10;
-
 let loading: { build: string; data: Promise<SiteData> } | undefined;
 
 /**
@@ -81,10 +65,6 @@ async function load(): Promise<SiteData> {
   const read = async (document: string) => parse(await readBytes(document), document);
   const started = performance.now();
   const daily = new Map<string, FundHistory>();
-  const add = (bytes: Uint8Array, ticker?: string) => {
-    const { fund, history } = historyOf(bytes, ticker);
-    daily.set(fund, history);
-  };
   const exportDocument = readExport(read, Boolean(dir));
   // From files, the export names the funds to read; from the API, the three reads go side by side.
   const [doc, revisions, events, holdings, prices, fundsRead] = await Promise.all([
@@ -93,15 +73,7 @@ async function load(): Promise<SiteData> {
     dir ? readOptional(readBytes, "events") : allRevisions(api, "entity=event"),
     dir ? readOptional(readBytes, "holdings") : allRevisions(api, "entity=holding"),
     dir ? readOptional(readBytes, "prices", "prices") : pricesOf(api),
-    dir
-      ? exportDocument.then((found) =>
-          forEachLimited(
-            found.funds.map((fund) => fund.ticker),
-            DAILY_CONCURRENCY,
-            async (ticker) => add(await readBytes(`daily/${ticker}`), ticker),
-          ),
-        )
-      : dailyFromApi(api, exportDocument, daily),
+    dir ? dailyFromFiles(readBytes, exportDocument, daily) : dailyFromApi(api, exportDocument, daily),
   ]);
   const origin = dir ? `files in ${dir}` : api;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -166,87 +138,6 @@ interface RevisionPage {
  */
 const isRestatement = (row: RevisionRow) => row.old_value !== null && row.old_value !== undefined;
 
-/** A fund's daily answer as the build holds it. */
-function historyOf(bytes: Uint8Array, ticker?: string): { fund: string; history: FundHistory } {
-  const answer = parse(bytes, `daily rows of ${ticker ?? "a fund"}`) as FundDaily;
-  if (!Array.isArray(answer?.rows)) throw new Error(`daily rows of ${answer?.fund}: no "rows" array`);
-  return { fund: answer.fund, history: toHistory(answer.rows, rowsBytes(bytes, answer.fund)) };
-}
-
-/** Above this many funds to fetch, one pass over GET /v1/daily beats a request per fund. */
-const FETCH_ONE_BY_ONE = 40;
-
-/**
- * Every fund's daily rows from the API. With a cache (AUMFLOW_SITE_CACHE, which scripts/build-site.ts
- * sets), a fund whose days_version the last build already read comes from the cache
- * (history-cache.ts), and only the others are asked for: one by one when few, else in one pass over
- * GET /v1/daily skipping the kept ones. Without one, every fund is read, side by side with the export.
- */
-async function dailyFromApi(
-  api: string,
-  exportDocument: Promise<ExportDocument>,
-  daily: Map<string, FundHistory>,
-): Promise<number | undefined> {
-  const root = process.env.AUMFLOW_SITE_CACHE;
-  if (!root) {
-    await eachDailyLine(api, (bytes) => {
-      const { fund, history } = historyOf(bytes);
-      daily.set(fund, history);
-    });
-    return undefined;
-  }
-  const dir = historyCacheDir(root, api);
-  const { funds } = await exportDocument;
-  const wanted = new Map<string, FundSummary>();
-  for (const fund of funds) {
-    const kept = readCachedHistory(dir, fund);
-    if (kept) daily.set(fund.ticker, kept);
-    else wanted.set(fund.ticker, fund);
-  }
-  const keep = (bytes: Uint8Array, ticker?: string) => {
-    const { fund, history } = historyOf(bytes, ticker);
-    const summary = wanted.get(fund);
-    daily.set(fund, summary ? writeCachedHistory(dir, summary, history) : history);
-  };
-  if (wanted.size === 0) return 0;
-  if (wanted.size <= FETCH_ONE_BY_ONE) {
-    await forEachLimited([...wanted.keys()], DAILY_CONCURRENCY, async (ticker) =>
-      keep(await fromApi(api)(`funds/${encodeURIComponent(ticker)}/daily`), ticker),
-    );
-    return wanted.size;
-  }
-  await eachDailyLine(api, (bytes) => {
-    const fund = FUND_FIELD.exec(Buffer.from(bytes.subarray(0, 200)).toString("utf8"))?.[1];
-    if (fund === undefined || wanted.has(JSON.parse(`"${fund}"`) as string)) keep(bytes);
-  });
-  return wanted.size;
-}
-
-/** The fund an answer line is about, from its first bytes: `{"fund":"IBIT","rows":[…]}`. */
-const FUND_FIELD = /^\{"fund":"((?:[^"\\]|\\.)*)"/;
-
-/**
- * Every fund's daily answer from GET /v1/daily, a page of funds per request (one answer per line);
- * the next page is asked for while this one is read, so the API and the build work side by side.
- */
-async function eachDailyLine(api: string, onLine: (bytes: Uint8Array) => void): Promise<void> {
-  const page = (after?: string | null) =>
-    get(`${api}/v1/daily?limit=${DAILY_PAGE}${after ? `&after=${encodeURIComponent(after)}` : ""}`);
-  let response: Promise<Response> | undefined = page();
-  while (response) {
-    const current: Response = await response;
-    const after = current.headers.get("next-after");
-    response = after ? page(after) : undefined;
-    const body = new Uint8Array(await current.arrayBuffer());
-    for (let start = 0; start < body.length; ) {
-      const end = body.indexOf(NEWLINE, start);
-      const stop = end === -1 ? body.length : end;
-      if (stop > start) onLine(body.subarray(start, stop));
-      start = stop + 1;
-    }
-  }
-}
-
 /**
  * Pages through GET /v1/revisions (by revision id): the restatements (restated=true), which are the
  * only revisions pages show as such, or every corporate action (entity=event), first records included.
@@ -262,83 +153,6 @@ async function allRevisions(api: string, query = "restated=true"): Promise<Revis
     since = page.next_since;
   } while (since);
   return kept;
-}
-
-/** Reads one document's bytes: the daily rows are kept as the API wrote them (see rowsBytes). */
-type Reader = (document: string) => Promise<Uint8Array>;
-
-function fromDirectory(dir: string): Reader {
-  return async (document) => {
-    const file = path.join(dir, `${document}.json`);
-    try {
-      return await readFile(file);
-    } catch (error) {
-      throw new Error(`cannot read ${file} (AUMFLOW_EXPORT_DIR): ${(error as Error).message}`);
-    }
-  };
-}
-
-function parse(bytes: Uint8Array, what: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
-  } catch (error) {
-    throw new Error(`${what}: not JSON (${(error as Error).message})`);
-  }
-}
-
-const NEWLINE = 0x0a;
-const CLOSING_BRACE = 0x7d;
-
-/**
- * The bytes of the rows array inside an answer written `{"fund":"IBIT","rows":[…]}`, which is how the
- * API writes it, with the newline the open data file ends with. The file then is the API's own
- * text, and a thousand funds' rows are not written out again. Undefined for any other layout.
- */
-function rowsBytes(answer: Uint8Array, ticker: string): Bytes | undefined {
-  const head = Buffer.from(`{"fund":${JSON.stringify(ticker)},"rows":`);
-  let end = answer.length;
-  while (end > 0 && answer[end - 1] !== CLOSING_BRACE) end--;
-  if (end <= head.length || !head.equals(answer.subarray(0, head.length))) return undefined;
-  const rows = new Uint8Array(end - head.length);
-  rows.set(answer.subarray(head.length, end - 1));
-  rows[rows.length - 1] = NEWLINE;
-  return rows;
-}
-
-function fromApi(api: string): Reader {
-  return async (document) => new Uint8Array(await (await get(`${api}/v1/${document}`)).arrayBuffer());
-}
-
-async function getJson(url: string): Promise<unknown> {
-  return (await get(url)).json();
-}
-
-/**
- * How often a build waits out a busy API: 503 while a large write's figures are being recomputed, 429
- * when rate limited. Each wait is the answer's Retry-After (2 s when it gives none).
- */
-const BUSY_RETRIES = 30;
-
-async function get(url: string): Promise<Response> {
-  for (let attempt = 0; ; attempt++) {
-    let response: Response;
-    try {
-      response = await fetch(url, { headers: { accept: "application/json" } });
-    } catch (error) {
-      throw new Error(
-        `cannot reach ${url}: ${(error as Error).message}. Start the API (npm start) or set AUMFLOW_API / AUMFLOW_EXPORT_DIR.`,
-      );
-    }
-    if ((response.status === 503 || response.status === 429) && attempt < BUSY_RETRIES) {
-      const seconds = Number(response.headers.get("retry-after")) || 2;
-      await response.body?.cancel();
-      console.log(`aumflow: ${url} answered ${response.status}; asking again in ${seconds} s`);
-      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-      continue;
-    }
-    if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
-    return response;
-  }
 }
 
 /**
@@ -396,15 +210,4 @@ function checkExport(value: unknown): ExportDocument {
   ].filter(Boolean);
   if (problems.length > 0) throw new Error(`the export lacks ${problems.join(", ")}`);
   return doc;
-}
-
-async function forEachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
