@@ -41,31 +41,52 @@ async function everyPageRows(server: BenchServer, path: string): Promise<unknown
   return rows;
 }
 
-/** Restates the fund's flow on `date` by +1,000,000.00 and reads until the day's AUM has moved. */
-async function restateOnce(server: BenchServer, fund: string, date: string) {
-  const daily = `/v1/funds/${fund}/daily?from=${date}&to=${date}`;
-  const [flow] = (
-    await getJson<{ flows: { net_flow_usd: string; source: string }[] }>(
-      server,
-      `/v1/flows?fund=${fund}&from=${date}&to=${date}`,
-    )
-  ).flows;
+/** The correction the bench makes: the fund's used flow on `date`, a million dollars more, by its own source. */
+export async function restatedFlow(api: string, fund: string, date: string) {
+  const response = await fetch(`${api}/v1/flows?fund=${fund}&from=${date}&to=${date}`);
+  if (!response.ok) throw new Error(`GET /v1/flows of ${fund} on ${date}: HTTP ${response.status}`);
+  const { flows } = (await response.json()) as {
+    flows: { net_flow_usd: string; source: string; used: boolean }[];
+  };
+  const flow = flows.find((candidate) => candidate.used);
   if (!flow) throw new Error(`no flow of ${fund} on ${date} to restate`);
-  const [before] = (await getJson<{ rows: DailyRow[] }>(server, daily)).rows;
-  const restated = (Number(flow.net_flow_usd) + 1_000_000).toFixed(2);
-  const started = performance.now();
-  const response = await fetch(`${server.url}/v1/flows`, {
+  return {
+    fund,
+    date,
+    net_flow_usd: (Number(flow.net_flow_usd) + 1_000_000).toFixed(2),
+    source: flow.source,
+  };
+}
+
+/** Posts a restatement; fails unless the API counts it as exactly one. */
+export async function postRestatement(
+  api: string,
+  token: string,
+  flow: Awaited<ReturnType<typeof restatedFlow>>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const response = await fetch(`${api}/v1/flows`, {
     method: "POST",
-    headers: {
-      authorization: `Bearer ${server.token}`,
-      "content-type": "application/json",
-      "idempotency-key": `bench-restate-${fund}-${date}-${Date.now()}`,
-    },
-    body: JSON.stringify({ flows: [{ fund, date, net_flow_usd: restated, source: flow.source }] }),
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
+    body: JSON.stringify({ flows: [flow] }),
   });
   const answer = (await response.json()) as { restated?: number };
   if (!response.ok || answer.restated !== 1)
-    throw new Error(`restatement refused: ${JSON.stringify(answer)}`);
+    throw new Error(
+      `restating ${flow.fund} on ${flow.date}: HTTP ${response.status} ${JSON.stringify(answer)}`,
+    );
+  return response;
+}
+
+/** Restates the fund's flow on `date` by +1,000,000.00 and reads until the day's AUM has moved. */
+async function restateOnce(server: BenchServer, fund: string, date: string) {
+  const daily = `/v1/funds/${fund}/daily?from=${date}&to=${date}`;
+  const flow = await restatedFlow(server.url, fund, date);
+  const [before] = (await getJson<{ rows: DailyRow[] }>(server, daily)).rows;
+  const started = performance.now();
+  const response = await postRestatement(server.url, server.token, flow, {
+    "idempotency-key": `bench-restate-${fund}-${date}-${Date.now()}`,
+  });
   const [after] = (await getJson<{ rows: DailyRow[] }>(server, daily)).rows;
   const ms = performance.now() - started;
   if (!after || after.aum_usd === before?.aum_usd)

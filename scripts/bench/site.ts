@@ -5,6 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import type { BuildSiteOptions, BuildSiteResult } from "../build-site.ts";
+import { postRestatement, restatedFlow } from "./restatement.ts";
 
 export interface SiteFigures {
   pages: number;
@@ -96,28 +97,6 @@ const { page } = Astro.params;
  * Builds the site into a scratch directory under bench/results (inside the repo, so Astro resolves
  * its packages from node_modules), never into site/dist, which a running `npm start` serves.
  */
-/**
- * A flow of one fund in the middle of the universe's history restated by its own source, a million
- * dollars more: what a correction looks like.
- */
-async function restateOneFlow(api: string, token: string, fund: string, date: string): Promise<void> {
-  const listed = await fetch(`${api}/v1/flows?fund=${fund}&from=${date}&to=${date}`);
-  const { flows } = (await listed.json()) as {
-    flows: { net_flow_usd: string; source: string; used: boolean }[];
-  };
-  const flow = flows.find((candidate) => candidate.used);
-  if (!flow) throw new Error(`no flow of ${fund} on ${date} to restate`);
-  const restated = (Number(flow.net_flow_usd) + 1_000_000).toFixed(2);
-  const response = await fetch(`${api}/v1/flows`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ flows: [{ fund, date, net_flow_usd: restated, source: flow.source }] }),
-  });
-  const answer = (await response.json()) as { restated?: number };
-  if (!response.ok || answer.restated !== 1)
-    throw new Error(`restating ${fund} on ${date}: HTTP ${response.status} ${JSON.stringify(answer)}`);
-}
-
 export async function benchSite(
   root: string,
   api: string,
@@ -142,8 +121,10 @@ export async function benchSite(
     try {
       site = await buildSite({ api, outDir, quiet: true, previous: false });
       unchanged = await again();
+      // A flow of one fund in the middle of the history, corrected as the restatement stage corrects one.
+      const flow = await restatedFlow(api, restate.fund, restate.date);
       const started = performance.now();
-      await restateOneFlow(api, restate.token, restate.fund, restate.date);
+      await postRestatement(api, restate.token, flow);
       writeSeconds = (performance.now() - started) / 1000;
       restated = await again();
       totalSeconds = (performance.now() - started) / 1000;
