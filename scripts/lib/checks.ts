@@ -1,5 +1,6 @@
 // The static checks, in the order `npm run check` and `npm test` run them: formatter and linter, the
-// generated `Env` being current, then the types of the Worker, the scripts and the site's .astro files.
+// generated `Env` and API types being current, then the types of the Worker, the scripts and the
+// site's .astro files.
 import { spawnSync } from "node:child_process";
 import { bin } from "./processes.ts";
 
@@ -20,6 +21,10 @@ export function runChecks(): Outcome[] {
     check("biome (format and lint)", bin("biome"), ["check", "."]),
     check("Env current with wrangler.toml (wrangler types)", process.execPath, [
       "scripts/types.ts",
+      "--check",
+    ]),
+    check("client current with the OpenAPI document (openapi-typescript)", process.execPath, [
+      "scripts/client.ts",
       "--check",
     ]),
     check("types (Worker and shared)", bin("tsc"), ["-p", "."]),
