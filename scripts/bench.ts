@@ -14,15 +14,13 @@ import { benchBackfill } from "./bench/backfill.ts";
 import { benchEngine } from "./bench/engine.ts";
 import { benchIngest } from "./bench/ingest.ts";
 import { benchReads } from "./bench/reads.ts";
-import { aimsOf, type BenchResult, formatResult, machine, type Stage } from "./bench/report.ts";
+import { aimsOf, type BenchResult, formatResult, machine, notRun, type Stage } from "./bench/report.ts";
 import { benchRestatement } from "./bench/restatement.ts";
 import { type BenchServer, startBenchServer } from "./bench/server.ts";
 import { benchSite } from "./bench/site.ts";
 import { benchSoak } from "./bench/soak.ts";
+import { STAGE_NAMES, STAGES, type StageName, stagesOn } from "./bench/stages.ts";
 import { FULL_UNIVERSE, midHistoryDay, QUICK_UNIVERSE, writeUniverse } from "./bench/universe.ts";
-
-const STAGES = ["engine", "ingest", "backfill", "site", "restatement", "reads", "soak"] as const;
-type StageName = (typeof STAGES)[number];
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -33,8 +31,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick ?? false;
-// The soak takes minutes: a quick run (the tests') has it only when --only names it.
-const defaultStages = STAGES.filter((name) => !(quick && name === "soak"));
+const defaultStages = STAGE_NAMES.filter((name) => !quick || STAGES[name].inQuick);
 const only = new Set((values.only ?? defaultStages.join(",")).split(",") as StageName[]);
 const soakSeconds = Number(values["soak-seconds"] ?? (quick ? 20 : 180));
 if (!Number.isFinite(soakSeconds) || soakSeconds <= 0) {
@@ -49,13 +46,7 @@ const result: BenchResult = {
   seconds: 0,
   machine: machine(),
   universe: null,
-  engine: { skipped: "not selected" },
-  ingest: { skipped: "not selected" },
-  backfill: { skipped: "not selected" },
-  restatement: { skipped: "not selected" },
-  reads: { skipped: "not selected" },
-  site: { skipped: "not selected" },
-  soak: { skipped: quick ? "not in --quick unless --only soak" : "not selected" },
+  ...notRun(quick),
   aims: [],
 };
 
@@ -93,14 +84,12 @@ process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
 try {
   result.engine = await stage("engine", () => benchEngine({ quick }));
 
-  const needsLoaded = ["backfill", "site", "restatement", "reads"].some((name) =>
-    only.has(name as StageName),
-  );
+  const needsLoaded = stagesOn("loaded server").some((name) => only.has(name));
   // The site, the restatement and the reads measure the backfilled universe: without it they would
   // measure an empty product.
   if (needsLoaded) only.add("backfill");
   // The soak runs on the demo sample: alone, it needs no universe.
-  if (needsLoaded || only.has("ingest")) {
+  if (needsLoaded || stagesOn("universe").some((name) => only.has(name))) {
     say("writing the synthetic universe");
     const universe = writeUniverse(quick ? QUICK_UNIVERSE : FULL_UNIVERSE, path.join(work, "universe"));
     const { funds, years, rows, firstDay, lastDay } = universe;
@@ -170,7 +159,7 @@ try {
 result.seconds = (performance.now() - started) / 1000;
 result.machine.loadAverage.end = os.loadavg()[0] ?? 0;
 result.aims = aimsOf(result);
-const failed = STAGES.filter((name) => "error" in result[name]);
+const failed = STAGE_NAMES.filter((name) => "error" in result[name]);
 if (failed.length > 0) process.exitCode = 1;
 mkdirSync(path.join(root, "bench/results"), { recursive: true });
 writeFileSync(path.join(root, "bench/results/latest.json"), `${JSON.stringify(result, null, 2)}\n`);

@@ -6,6 +6,7 @@ import type { IdempotencyClaim } from "../idempotency.ts";
 import { invalid, Problem } from "../problem.ts";
 import { settleDerived } from "../recompute/settle.ts";
 import { Timings } from "../timing.ts";
+import { type FundRow, writeFundBatch } from "./fund-batch.ts";
 import type { LedgerKind, LedgerRow } from "./kinds.ts";
 import type { BatchErrors } from "./validate.ts";
 import { writeBatch } from "./write.ts";
@@ -37,6 +38,28 @@ export async function submitBatch(c: WriteContext, kind: LedgerKind, rows: Ledge
   c.header("Server-Timing", timings.header());
   if (deferred) return c.json({ ...counts, recompute_deferred: true }, 200);
   return c.json(settled ? counts : { ...counts, recompute_pending: true }, 200);
+}
+
+/**
+ * The end of a fund metadata write (PUT /v1/funds/{ticker} is a batch of one, POST /v1/funds): the
+ * funds stored as one batch, then the recompute, unless a dry run or, where the route offers it
+ * (`deferrable`), recompute=defer.
+ */
+export async function submitFunds(c: WriteContext, funds: readonly FundRow[], deferrable: boolean) {
+  const dryRun = c.req.query("dry_run") === "true";
+  const deferred = deferrable && recomputeDeferred(c);
+  const counts = await writeFundBatch(c.env.DB, {
+    funds,
+    source: c.get("caller").name,
+    requestId: c.get("requestId"),
+    recordedAt: new Date().toISOString(),
+    claim: c.get("idempotency"),
+    dryRun,
+  });
+  if (dryRun) return c.json({ ...counts, dry_run: true }, 200);
+  if (deferred) return c.json({ ...counts, recompute_deferred: true }, 200);
+  await settleDerived(c.env);
+  return c.json(counts, 200);
 }
 
 /**

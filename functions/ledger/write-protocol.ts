@@ -77,7 +77,7 @@ export const queueRecompute = (affects: string) => `INSERT INTO recompute_queue 
 
 /**
  * SQL marking every group's sums stale from the earliest day `earliest` selects, if earlier than the
- * mark on record: the recompute then re-sums them in bulk from there (recompute/settle.ts).
+ * mark on record: the recompute then re-sums them in bulk from there (recompute/resum.ts).
  */
 export const markSumsStale = (earliest: string, when = "true") => `UPDATE meta SET value = COALESCE(
     (SELECT MIN(day) FROM (SELECT NULLIF(value, '') AS day FROM meta WHERE key = '${META.aggregatesStaleFrom}'

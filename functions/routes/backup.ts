@@ -2,7 +2,7 @@
 // and against a deployment alike. They are POSTs, reads included: an answer holds token hashes, and the
 // read cache in front of every GET (app.ts) keys answers by URL before a route checks its token, as a
 // CDN would; a POST is never cached.
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
 import { type Cell, MAX_PAGE_ROWS } from "../../shared/backup.ts";
 import { type AppEnv, requireScope } from "../auth.ts";
 import { readManifest, readPage } from "../backup/read.ts";
@@ -23,6 +23,34 @@ const ADMIN_PROBLEMS = {
   422: WRITE_PROBLEMS[422],
   429: WRITE_PROBLEMS[429],
 };
+
+/**
+ * The shape every backup and restore route shares: a POST behind the admin scope answering JSON or a
+ * problem. A route that reads a body has it checked (size, type, JSON) before its schema.
+ */
+function adminRoute<
+  Path extends string,
+  Answer extends z.ZodType,
+  Request extends NonNullable<RouteConfig["request"]> = Record<never, never>,
+>(route: { path: Path; summary: string; request?: Request; answer: Answer; answered: string }) {
+  return createRoute({
+    method: "post",
+    path: route.path,
+    summary: route.summary,
+    security: bearer,
+    middleware: route.request?.body ? [requireScope("admin"), jsonBody] : [requireScope("admin")],
+    request: route.request ?? ({} as Request),
+    responses: {
+      200: { content: { "application/json": { schema: route.answer } }, description: route.answered },
+      ...ADMIN_PROBLEMS,
+    },
+  });
+}
+
+/** A request whose body is `schema` as JSON, required. */
+const jsonRequest = <Schema extends z.ZodType>(schema: Schema) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
 
 const TableManifest = z.object({
   name: z.string(),
@@ -50,27 +78,19 @@ const ManifestSchema = z
   })
   .openapi("BackupManifest");
 
-const manifestRoute = createRoute({
-  method: "post",
+const manifestRoute = adminRoute({
   path: "/admin/backup",
   summary:
     "What a backup holds: the migrations applied, every backed-up table with its columns, key and row count, and whether the database is empty (admin)",
-  security: bearer,
-  middleware: [requireScope("admin")] as const,
-  responses: {
-    200: { content: { "application/json": { schema: ManifestSchema } }, description: "The manifest" },
-    ...ADMIN_PROBLEMS,
-  },
+  answer: ManifestSchema,
+  answered: "The manifest",
 });
 
 backup.openapi(manifestRoute, async (c) => c.json(await readManifest(c.env.DB), 200));
 
-const pageRoute = createRoute({
-  method: "post",
+const pageRoute = adminRoute({
   path: "/admin/backup/{table}",
   summary: "A page of one table's rows in primary-key order, every column (admin)",
-  security: bearer,
-  middleware: [requireScope("admin")] as const,
   request: {
     params: z.object({ table: TableName.openapi({ param: { name: "table", in: "path" } }) }),
     query: z.object({
@@ -81,22 +101,13 @@ const pageRoute = createRoute({
       limit: z.coerce.number().int().min(1).max(MAX_PAGE_ROWS).default(5000),
     }),
   },
-  responses: {
-    200: {
-      content: {
-        "application/json": {
-          schema: z.object({
-            table: z.string(),
-            columns: z.array(z.string()),
-            rows: z.array(z.array(CellValue)),
-            next: z.array(CellValue).nullable(),
-          }),
-        },
-      },
-      description: "Rows as arrays of the columns' values; next is null after the last page",
-    },
-    ...ADMIN_PROBLEMS,
-  },
+  answer: z.object({
+    table: z.string(),
+    columns: z.array(z.string()),
+    rows: z.array(z.array(CellValue)),
+    next: z.array(CellValue).nullable(),
+  }),
+  answered: "Rows as arrays of the columns' values; next is null after the last page",
 });
 
 backup.openapi(pageRoute, async (c) => {
@@ -131,125 +142,70 @@ function cursor(text: string, length: number): Cell[] {
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 in lower-case hex");
 
-const beginRoute = createRoute({
-  method: "post",
+const beginRoute = adminRoute({
   path: "/admin/restore/begin",
   summary:
     "Begin (or resume) restoring a backup into this database, which must be empty and at the backup's migration level (admin)",
-  security: bearer,
-  middleware: [requireScope("admin"), jsonBody] as const,
-  request: {
-    body: {
-      content: {
-        "application/json": {
-          schema: z
-            .object({
-              sha256: Sha256,
-              migrations: z.array(z.string().max(200)).max(1000),
-              data_version: z.number().int().min(0),
-              counts: z.record(z.string(), z.number().int().min(0)),
-              batches: z.number().int().min(0),
-            })
-            .strict(),
-        },
-      },
-      required: true,
-    },
-  },
-  responses: {
-    200: {
-      content: {
-        "application/json": {
-          schema: z.object({
-            restore: z.string(),
-            next: z.number().int(),
-            batches: z.number().int(),
-            resumed: z.boolean(),
-          }),
-        },
-      },
-      description: "The restore's id and the batch it expects next (0, or where an interrupted one stopped)",
-    },
-    ...ADMIN_PROBLEMS,
-  },
+  request: jsonRequest(
+    z
+      .object({
+        sha256: Sha256,
+        migrations: z.array(z.string().max(200)).max(1000),
+        data_version: z.number().int().min(0),
+        counts: z.record(z.string(), z.number().int().min(0)),
+        batches: z.number().int().min(0),
+      })
+      .strict(),
+  ),
+  answer: z.object({
+    restore: z.string(),
+    next: z.number().int(),
+    batches: z.number().int(),
+    resumed: z.boolean(),
+  }),
+  answered: "The restore's id and the batch it expects next (0, or where an interrupted one stopped)",
 });
 
 backup.openapi(beginRoute, async (c) =>
   c.json(await beginRestore(c.env.DB, c.env.KV, c.req.valid("json")), 200),
 );
 
-const batchRoute = createRoute({
-  method: "post",
+const batchRoute = adminRoute({
   path: "/admin/restore/batch",
   summary:
     "Store batch seq of a restore: rows of one table, all or nothing, exactly once (a stored batch sent again is answered already) (admin)",
-  security: bearer,
-  middleware: [requireScope("admin"), jsonBody] as const,
-  request: {
-    body: {
-      content: {
-        "application/json": {
-          schema: z
-            .object({
-              restore: z.string().max(64),
-              seq: z.number().int().min(0),
-              table: TableName,
-              columns: z.array(z.string().max(200)).max(100),
-              rows: z.array(z.array(CellValue)).max(MAX_PAGE_ROWS),
-            })
-            .strict(),
-        },
-      },
-      required: true,
-    },
-  },
-  responses: {
-    200: {
-      content: {
-        "application/json": {
-          schema: z.object({
-            stored: z.number().int(),
-            next: z.number().int(),
-            already: z.boolean().optional(),
-          }),
-        },
-      },
-      description: "Stored (or stored before); next is the batch the restore expects now",
-    },
-    ...ADMIN_PROBLEMS,
-  },
+  request: jsonRequest(
+    z
+      .object({
+        restore: z.string().max(64),
+        seq: z.number().int().min(0),
+        table: TableName,
+        columns: z.array(z.string().max(200)).max(100),
+        rows: z.array(z.array(CellValue)).max(MAX_PAGE_ROWS),
+      })
+      .strict(),
+  ),
+  answer: z.object({
+    stored: z.number().int(),
+    next: z.number().int(),
+    already: z.boolean().optional(),
+  }),
+  answered: "Stored (or stored before); next is the batch the restore expects now",
 });
 
 backup.openapi(batchRoute, async (c) => c.json(await restoreBatch(c.env.DB, c.req.valid("json")), 200));
 
-const finishRoute = createRoute({
-  method: "post",
+const finishRoute = adminRoute({
   path: "/admin/restore/finish",
   summary:
     "Finish a restore: check every table's count, set data_version and queue every fund for the recompute (POST /v1/admin/settle then works it off) (admin)",
-  security: bearer,
-  middleware: [requireScope("admin"), jsonBody] as const,
-  request: {
-    body: {
-      content: { "application/json": { schema: z.object({ restore: z.string().max(64) }).strict() } },
-      required: true,
-    },
-  },
-  responses: {
-    200: {
-      content: {
-        "application/json": {
-          schema: z.object({
-            data_version: z.number().int(),
-            funds: z.number().int(),
-            rows: z.record(z.string(), z.number().int()),
-          }),
-        },
-      },
-      description: "Restored; the funds queued for the recompute",
-    },
-    ...ADMIN_PROBLEMS,
-  },
+  request: jsonRequest(z.object({ restore: z.string().max(64) }).strict()),
+  answer: z.object({
+    data_version: z.number().int(),
+    funds: z.number().int(),
+    rows: z.record(z.string(), z.number().int()),
+  }),
+  answered: "Restored; the funds queued for the recompute",
 });
 
 backup.openapi(finishRoute, async (c) =>

@@ -7,11 +7,9 @@ import { jsonBody } from "../body.ts";
 import { loadAssets } from "../db/reference.ts";
 import { idempotency } from "../idempotency.ts";
 import type { FailedPart } from "../ledger/batch.ts";
-import { writeFundBatch } from "../ledger/fund-batch.ts";
-import { recomputeDeferred, type WriteContext } from "../ledger/submit.ts";
+import { submitFunds, type WriteContext } from "../ledger/submit.ts";
 import { BatchErrors, checkFundReference, fundProblems, schemaErrors } from "../ledger/validate.ts";
 import { type FieldError, invalid, Problem } from "../problem.ts";
-import { settleDerived } from "../recompute/settle.ts";
 import { bearer, WRITE_PROBLEMS, WriteHeaders, WriteQuery } from "./openapi.ts";
 
 export const fundsBatch = new OpenAPIHono<AppEnv>();
@@ -58,20 +56,7 @@ fundsBatch.openapi(
     for (const { pointer, detail } of repeatedTickers(funds.map((fund) => fund.ticker)))
       errors.add(pointer, detail);
     if (errors.errors.length > 0) throw invalid(errors.errors);
-    const dryRun = c.req.query("dry_run") === "true";
-    const deferred = recomputeDeferred(c);
-    const counts = await writeFundBatch(c.env.DB, {
-      funds,
-      source: caller.name,
-      requestId: c.get("requestId"),
-      recordedAt: new Date().toISOString(),
-      claim: c.get("idempotency"),
-      dryRun,
-    });
-    if (dryRun) return context.json({ ...counts, dry_run: true }, 200);
-    if (deferred) return context.json({ ...counts, recompute_deferred: true }, 200);
-    await settleDerived(c.env);
-    return context.json(counts, 200);
+    return submitFunds(c, funds, true);
   },
   (result, c) => (result.success ? undefined : refuseFunds(c as unknown as WriteContext, result)),
 );

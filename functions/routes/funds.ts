@@ -6,11 +6,9 @@ import { listFundSummaries } from "../db/funds.ts";
 import { canonicalTicker, loadAssets } from "../db/reference.ts";
 import { idempotency } from "../idempotency.ts";
 import type { FailedPart } from "../ledger/batch.ts";
-import { writeFundBatch } from "../ledger/fund-batch.ts";
-import type { WriteContext } from "../ledger/submit.ts";
+import { submitFunds, type WriteContext } from "../ledger/submit.ts";
 import { BatchErrors, checkFundReference, fundProblems, schemaErrors } from "../ledger/validate.ts";
 import { invalid, Problem } from "../problem.ts";
-import { settleDerived } from "../recompute/settle.ts";
 import { sendList } from "../respond.ts";
 import { fundDaily } from "./daily.ts";
 import { bearer, ListFormat, WRITE_PROBLEMS, WriteHeaders } from "./openapi.ts";
@@ -52,18 +50,7 @@ funds.openapi(
     if (errors.errors.length > 0) throw invalid(errors.errors);
     // One fund is a batch of one: the same revisions, recompute queue and Idempotency-Key record, in one
     // transaction, as POST /v1/funds.
-    const dryRun = c.req.query("dry_run") === "true";
-    const counts = await writeFundBatch(c.env.DB, {
-      funds: [{ ticker, ...input }],
-      source: caller.name,
-      requestId: c.get("requestId"),
-      recordedAt: new Date().toISOString(),
-      claim: c.get("idempotency"),
-      dryRun,
-    });
-    if (dryRun) return context.json({ ...counts, dry_run: true }, 200);
-    await settleDerived(c.env);
-    return context.json(counts, 200);
+    return submitFunds(c, [{ ticker, ...input }], false);
   },
   (result, c) => (result.success ? undefined : refuseFund(c as unknown as WriteContext, result)),
 );
