@@ -12,7 +12,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, writeFileSync } from "node:fs";
-import { readdir, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -96,9 +96,15 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     env.AUMFLOW_SITE_CACHE = path.resolve(
       options.cacheDir ?? path.join(path.dirname(outDir), `.${path.basename(outDir)}-cache`),
     );
+  // Astro bundles the pages into .astro/.prerender under the working directory when the output is
+  // outside it: two builds from one directory (npm start's and a test's) deleted each other's bundle.
+  // Each build works in its own directory, inside the repository so the bundle resolves its packages.
+  const workDir = path.join(root, ".astro", `build-${stamp}`);
+  await mkdir(workDir, { recursive: true });
   // stdin is a pipe the child watches: it ends when this process does, however it ends.
   const child = spawn(process.execPath, [...NODE_FLAGS, import.meta.filename, ...args], {
     stdio: ["pipe", "pipe", "inherit"],
+    cwd: workDir,
     env,
     ...(options.signal && { signal: options.signal }),
   });
@@ -123,6 +129,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     await moveIntoPlace(staging, outDir, stamp);
   } finally {
     await rm(staging, { recursive: true, force: true });
+    await rm(workDir, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
   const pages = (await readdir(outDir, { recursive: true })).filter((entry) =>
@@ -157,8 +164,9 @@ async function buildHere(options: BuildSiteOptions): Promise<void> {
   process.env.AUMFLOW_BUILD_ID = `${Date.now()}`;
   const outDir = path.resolve(options.outDir ?? path.join(root, "site/dist"));
   await build({ root: path.join(root, "site"), outDir, logLevel: options.quiet ? "warn" : "info" });
-  const { buildManifest } = await import("../site/src/lib/build-units.ts");
+  const { buildManifest, pruneKept } = await import("../site/src/lib/build-units.ts");
   const manifest = buildManifest();
+  pruneKept();
   writeFileSync(
     path.join(outDir, MANIFEST),
     JSON.stringify({ code: process.env.AUMFLOW_BUILD_CODE ?? "", ...manifest } satisfies Manifest),

@@ -79,6 +79,13 @@ export function isoWeek(date: string): string {
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
 
+/** The Monday that starts an ISO week ("2024-W02" → "2024-01-08"): week 1 holds 4 January. */
+export function isoWeekMonday(week: string): string {
+  const match = /^(\d{4})-W(\d{2})$/.exec(week);
+  if (!match) throw new Error(`not an ISO week: ${week}`);
+  return addDays(isoWeekStart(`${match[1]}-01-04`), (Number(match[2]) - 1) * 7);
+}
+
 /** The Monday that starts the ISO week of `date`. */
 export function isoWeekStart(date: string): string {
   return addDays(date, -((dayOfWeek(date) + 6) % 7));

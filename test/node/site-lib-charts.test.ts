@@ -4,9 +4,10 @@
 // back the API's numbers and its exact rows.
 import { describe, expect, it } from "vitest";
 import type { FundDayRow } from "../../shared/export.ts";
-import { barChart, lineChart, waterfallChart } from "../../site/src/lib/charts.ts";
+import { barChart, waterfallChart } from "../../site/src/lib/bar-charts.ts";
 import { markerRows, niceDomain, timeTicks, valueTicks } from "../../site/src/lib/frame.ts";
 import { exactRows, toHistory, valueAt } from "../../site/src/lib/history.ts";
+import { lineChart } from "../../site/src/lib/line-charts.ts";
 import { csvBody } from "../../site/src/lib/records.ts";
 import { fundDaySlice, fundDaySlices } from "../../site/src/lib/slices.ts";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, fromDayNumber, isoWeek, toDayNumber } from "../../shared/dates.ts";
+import { addDays, fromDayNumber, isoWeek, isoWeekMonday, toDayNumber } from "../../shared/dates.ts";
 
 const MS_PER_DAY = 86_400_000;
 
@@ -22,5 +22,23 @@ describe("toDayNumber", () => {
     expect(toDayNumber("2100-03-01") - toDayNumber("2100-02-28")).toBe(1);
     expect(addDays("2024-02-28", 1)).toBe("2024-02-29");
     expect(isoWeek("2024-12-30")).toBe("2025-W01");
+  });
+});
+
+describe("isoWeekMonday", () => {
+  it("is the Monday of every date's ISO week, and that week's first day", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60_000 }), (day) => {
+        const date = fromDayNumber(day);
+        const monday = isoWeekMonday(isoWeek(date));
+        expect(isoWeek(monday)).toBe(isoWeek(date));
+        expect(isoWeek(addDays(monday, -1))).not.toBe(isoWeek(date));
+        expect(toDayNumber(date) - toDayNumber(monday)).toBeLessThan(7);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isoWeekMonday("2025-W01")).toBe("2024-12-30");
+    expect(isoWeekMonday("2020-W53")).toBe("2020-12-28");
+    expect(() => isoWeekMonday("2024-02")).toThrow(/not an ISO week/);
   });
 });

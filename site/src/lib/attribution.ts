@@ -1,15 +1,10 @@
 // Where AUM changes came from: per period as stacked parts, and one period as a waterfall from the
 // opening to the closing AUM. Staking income kept and distributions paid out are parts of their own
 // wherever the shown periods have any (split.ts); the parts always add up to the change.
+
+import { type AttributionRow, attributionChart, type Part, type Step, waterfallChart } from "./bar-charts.ts";
 import { periodCell, signedCell } from "./cells.ts";
-import {
-  type AttributionRow,
-  attributionChart,
-  COLOR,
-  type Part,
-  type Step,
-  waterfallChart,
-} from "./charts.ts";
+import { COLOR } from "./chart-colors.ts";
 import type { FigureData, LegendEntry } from "./figures.ts";
 import * as f from "./format.ts";
 import { aumChange, type Slice, statusTag } from "./slices.ts";

@@ -12,7 +12,9 @@
 // The state lives on globalThis: Astro runs the pages from its own bundle of this file, and
 // build-site's process, which writes the manifest at the end, imports it apart. This module imports
 // nothing of the site, so that process can.
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 
 export interface BuildUnit {
   fingerprint: string;
@@ -30,6 +32,8 @@ interface BuildState {
   previous: Record<string, BuildUnit> | null;
   units: Record<string, BuildUnit>;
   rendered: Set<string>;
+  /** The kept values this build used (file names in KEPT_DIR). */
+  kept: Set<string>;
 }
 
 const KEY = Symbol.for("aumflow.incremental");
@@ -40,7 +44,7 @@ function state(): BuildState {
   if (holder[KEY]?.build !== build) {
     const file = process.env.AUMFLOW_PREVIOUS_MANIFEST;
     const previous = file ? (JSON.parse(readFileSync(file, "utf8")) as BuildManifest).units : null;
-    holder[KEY] = { build, state: { previous, units: {}, rendered: new Set() } };
+    holder[KEY] = { build, state: { previous, units: {}, rendered: new Set(), kept: new Set() } };
   }
   return (holder[KEY] as { state: BuildState }).state;
 }
@@ -59,4 +63,66 @@ export function renders(unit: string, fingerprint: string, files: string[]): boo
 export function buildManifest(): BuildManifest {
   const build = state();
   return { units: build.units, rendered: [...build.rendered].sort() };
+}
+
+/** Where kept values live, in the site cache (AUMFLOW_SITE_CACHE, set for builds from the API). */
+const KEPT_DIR = "kept";
+
+/**
+ * A value computed from inputs with a known fingerprint, kept between builds: a page that summarises
+ * many units (the flow tables' index pages, which give every year's total) reads the kept summaries of
+ * the units that did not change instead of computing them again. Keyed by the build's code as well,
+ * so other code never reads a value this code did not compute. Only incremental builds read kept
+ * values (a build from nothing computes everything); every build with a site cache writes them.
+ */
+export function keptValue<T>(
+  kind: string,
+  fingerprint: string,
+  compute: () => T,
+  codec: { encode: (value: T) => unknown; decode: (json: unknown) => T },
+): T {
+  const cache = process.env.AUMFLOW_SITE_CACHE;
+  if (!cache) return compute();
+  const build = state();
+  const name = `${createHash("sha256")
+    .update(`${process.env.AUMFLOW_BUILD_CODE ?? ""}\u0000${kind}\u0000${fingerprint}`)
+    .digest("hex")}.json`;
+  const file = path.join(cache, KEPT_DIR, name);
+  build.kept.add(name);
+  if (build.previous !== null) {
+    try {
+      return codec.decode(JSON.parse(readFileSync(file, "utf8")));
+    } catch {
+      // Not kept yet (or unreadable): computed below.
+    }
+  }
+  const value = compute();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}`;
+  writeFileSync(temporary, JSON.stringify(codec.encode(value)));
+  renameSync(temporary, file);
+  return value;
+}
+
+/** Deletes the kept values this build did not use: what no page needs again is not kept. */
+export function pruneKept(): number {
+  const cache = process.env.AUMFLOW_SITE_CACHE;
+  if (!cache) return 0;
+  const dir = path.join(cache, KEPT_DIR);
+  const used = state().kept;
+  let removed = 0;
+  for (const name of safeList(dir))
+    if (!used.has(name)) {
+      rmSync(path.join(dir, name), { force: true });
+      removed++;
+    }
+  return removed;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

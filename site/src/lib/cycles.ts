@@ -2,7 +2,8 @@
 // much of each was investors and how much the price, the regime day by day (for shading the AUM
 // chart), and the runs of consecutive outflow days. Every figure is worked out at build time from the
 // aggregates; nothing is typed in.
-import { type Band, COLOR } from "./charts.ts";
+import { COLOR } from "./chart-colors.ts";
+import type { Band } from "./chart-parts.ts";
 import type { Slice } from "./slices.ts";
 
 /** A swing counts when AUM moves this far from its last turning point. */

@@ -1,9 +1,12 @@
 // Figures: a chart, a title, a description written from the numbers, and the numbers as a table.
 // The same builders serve the fund, issuer, asset and trend pages (see also attribution.ts, stacks.ts).
 import { monthOf } from "../../../shared/dates.ts";
+import { type Bar, barChart } from "./bar-charts.ts";
 import { weekOf } from "./calendar.ts";
-import { type Band, type Bar, barChart, COLOR, type DatedValue, lineChart, type Marker } from "./charts.ts";
+import { COLOR } from "./chart-colors.ts";
+import type { Band, DatedValue, Marker } from "./chart-parts.ts";
 import * as f from "./format.ts";
+import { lineChart } from "./line-charts.ts";
 import { type Slice, statusTag } from "./slices.ts";
 import { type Cell, type TableData, toned } from "./table.ts";
 

@@ -200,12 +200,17 @@ export interface TableSpec {
   columns: FlowColumn[];
 }
 
+const NOT_LISTED: FlowCell = Object.freeze({ value: null, state: "not_listed" });
+
 /** Builds one year's table. Columns name the funds they add up; rows are the year's weekdays on record. */
 export function buildFlowTable(spec: TableSpec): FlowTable {
   const { funds, columns, unit, year } = spec;
   const byTicker = new Map(funds.map((fund) => [fund.ticker, fund]));
   const last = `${year}-12-31` < spec.reportDate ? `${year}-12-31` : spec.reportDate;
   const dates = weekdays(`${year}-01-01`, last);
+  // Each column's funds as indexes into the day's cells (-1: a fund the table has no row for).
+  const indexOf = new Map(funds.map((fund, i) => [fund.ticker, i]));
+  const memberIndexes = columns.map((column) => column.funds.map((ticker) => indexOf.get(ticker) ?? -1));
   const dayRows: (DayRow | ClosedRow)[] = [];
   for (const date of dates) {
     const cells = funds.map((fund) => fundCell(fund, date, unit));
@@ -214,11 +219,8 @@ export function buildFlowTable(spec: TableSpec): FlowTable {
       dayRows.push({ kind: "closed", date, reason: closureReason(US_CALENDAR, date) });
       continue;
     }
-    const cellOf = new Map(funds.map((fund, i) => [fund.ticker, cells[i] as FlowCell]));
-    const out = columns.map((column) => {
-      const members = column.funds.map(
-        (ticker) => cellOf.get(ticker) ?? { value: null, state: "not_listed" as const },
-      );
+    const out = columns.map((column, c) => {
+      const members = (memberIndexes[c] as number[]).map((i) => cells[i] ?? NOT_LISTED);
       return column.kind === "fund" ? (members[0] as FlowCell) : sumCells(members, column.funds);
     });
     const awaiting = funds.filter((_, i) => cells[i]?.state === "missing").map((fund) => fund.ticker);

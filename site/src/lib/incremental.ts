@@ -1,13 +1,13 @@
 // The fingerprints of the build units (build-units.ts): everything a fund's page, a fund's open data
 // files, a weekly report or a flow table's year is made from. An input left out here would keep a page that should change; the test that
 // an incremental build equals a full one (test/node/site-incremental.test.ts) is what guards it.
-import { createHash } from "node:crypto";
-import { toDayNumber } from "../../../shared/dates.ts";
+import { createHash, type Hash } from "node:crypto";
+import { isoWeekMonday, toDayNumber } from "../../../shared/dates.ts";
 import type { FundSummary } from "../../../shared/export.ts";
 import { fundNotes } from "./events.ts";
 import { type FlowScope, flowColumns, flowsHref, inYear } from "./flowdata.ts";
 import type { FlowUnit } from "./flowtable.ts";
-import { factDateOf } from "./history.ts";
+import { type FundHistory, factDateOf } from "./history.ts";
 import type { CachedHistory } from "./history-cache.ts";
 import { issuerSlug, type Model } from "./model.ts";
 
@@ -97,7 +97,7 @@ export function weekPageFingerprint(model: Model, label: string): string {
     model.groupRows("total", "all", "week")[index] ?? null,
     model.group("total", "all", "day").filter(days),
     // Each fund's week, and which fund it is: the page shows no fund's latest figures.
-    model.fundFlowsInWeek(label).map(({ fund, slice }) => [fund.ticker, slice]),
+    fundWeeksHash(model, label),
     model.periodRows("week", label),
     held.map((asset) => [
       asset.symbol,
@@ -109,14 +109,83 @@ export function weekPageFingerprint(model: Model, label: string): string {
   ]);
 }
 
-/** A typed column's values over [from, to) as bytes, hashed without a copy. */
-function columnHash(column: Float64Array | Uint8Array | Int32Array | null, from: number, to: number): string {
-  if (column === null) return "";
+/** A typed column's values over [from, to) (clamped to the column), added to `hash` without a copy. */
+function addColumn(
+  hash: Hash,
+  column: Float64Array | Uint8Array | Int32Array | null,
+  from: number,
+  to: number,
+) {
+  if (column === null) {
+    hash.update("null\u0000");
+    return;
+  }
   const start = Math.min(Math.max(0, from), column.length);
   const stop = Math.min(Math.max(start, to), column.length);
   const size = column.BYTES_PER_ELEMENT;
-  const bytes = new Uint8Array(column.buffer, column.byteOffset + start * size, (stop - start) * size);
-  return createHash("sha256").update(bytes).digest("hex");
+  hash.update(`${stop - start}\u0000`);
+  hash.update(new Uint8Array(column.buffer, column.byteOffset + start * size, (stop - start) * size));
+}
+
+const FLOAT_COLUMNS = [
+  "aum",
+  "flow",
+  "market",
+  "other",
+  "fee",
+  "income",
+  "distribution",
+  "cumulative",
+  "units",
+  "price",
+] as const;
+const WORDS_PER_DAY = 2 + 2 * FLOAT_COLUMNS.length;
+const floatWords = new WeakMap<FundHistory, (Uint32Array | null)[]>();
+let scratch = new Uint32Array(7 * WORDS_PER_DAY);
+
+/**
+ * Every column of a fund's rows [from, to) (its day, state, price staleness and every figure) as
+ * bytes: all any slice of those days is made from. Copied into one buffer, because a week is a few
+ * rows of many columns and a thousand funds' weeks are many small pieces. A column the history has
+ * not (no income on any day) reads as zeros, as its slices do.
+ */
+function rowBytes(history: FundHistory, from: number, to: number): Uint8Array {
+  let columns = floatWords.get(history);
+  if (!columns) {
+    columns = FLOAT_COLUMNS.map((name) => {
+      const column = history[name];
+      return column ? new Uint32Array(column.buffer, column.byteOffset, column.length * 2) : null;
+    });
+    floatWords.set(history, columns);
+  }
+  if (scratch.length < (to - from) * WORDS_PER_DAY) scratch = new Uint32Array((to - from) * WORDS_PER_DAY);
+  let k = 0;
+  for (let i = from; i < to; i++) {
+    scratch[k++] = (history.day[i] ?? 0) >>> 0;
+    scratch[k++] = (history.state[i] ?? 0) | ((history.priceStale[i] ?? 0) << 8);
+    for (const words of columns) {
+      scratch[k++] = words?.[2 * i] ?? 0;
+      scratch[k++] = words?.[2 * i + 1] ?? 0;
+    }
+  }
+  return new Uint8Array(scratch.buffer, 0, k * 4);
+}
+
+/** Every fund's days of one ISO week, with its ticker, in the order the page lists them. */
+function fundWeeksHash(model: Model, label: string): string {
+  const monday = toDayNumber(isoWeekMonday(label));
+  const hash = createHash("sha256");
+  for (const fund of model.funds) {
+    const history = model.fundHistory(fund.ticker);
+    const first = history.day[0];
+    if (first === undefined) continue;
+    const from = Math.max(0, monday - first);
+    const to = Math.min(history.length, monday + 7 - first);
+    if (from >= to) continue;
+    hash.update(`${fund.ticker}\u0000${to - from}\u0000`);
+    hash.update(rowBytes(history, from, to));
+  }
+  return hash.digest("hex");
 }
 
 /**
@@ -126,14 +195,40 @@ function columnHash(column: Float64Array | Uint8Array | Int32Array | null, from:
  * restatements, the funds awaited on its days, the other years (the pager), the report date.
  */
 export function flowYearFingerprint(model: Model, scope: FlowScope, year: string, unit: FlowUnit): string {
+  let byYear = flowYears.get(model);
+  if (!byYear) {
+    byYear = new Map();
+    flowYears.set(model, byYear);
+  }
+  const key = `${scope.slug}\u0000${year}\u0000${unit}`;
+  let found = byYear.get(key);
+  if (found === undefined) {
+    found = computeFlowYearFingerprint(model, scope, year, unit);
+    byYear.set(key, found);
+  }
+  return found;
+}
+
+/** Asked by a year's page, its CSV and the index pages: computed once per build. */
+const flowYears = new WeakMap<Model, Map<string, string>>();
+
+function computeFlowYearFingerprint(model: Model, scope: FlowScope, year: string, unit: FlowUnit): string {
   const funds = scope.funds.filter((fund) => inYear(fund, year));
   const first = toDayNumber(`${year}-01-01`);
   const end = toDayNumber(`${year}-12-31`) + 1;
+  // One hash over every fund's columns: a thousand funds are a thousand pieces each, not a hash each.
+  const columns = createHash("sha256");
   const perFund = funds.map((fund) => {
     const history = model.fundHistory(fund.ticker);
     const offset = history.day[0] ?? 0;
     const [from, to] = [first - offset, end - offset];
     const since = unit === "coins" ? 0 : from;
+    addColumn(columns, history.state, from, to);
+    addColumn(columns, history.flow, since, to);
+    addColumn(columns, history.price, since, to);
+    addColumn(columns, history.aum, from, to);
+    addColumn(columns, history.units, from, to);
+    addColumn(columns, history.cumulative, from, to);
     return [
       fund.ticker,
       fund.asset,
@@ -141,12 +236,6 @@ export function flowYearFingerprint(model: Model, scope: FlowScope, year: string
       fund.delisted_on,
       history.day[0] ?? null,
       history.length,
-      columnHash(history.state, from, to),
-      columnHash(history.flow, since, to),
-      columnHash(history.price, since, to),
-      columnHash(history.aum, from, to),
-      columnHash(history.units, from, to),
-      columnHash(history.cumulative, from, to),
       model
         .revisionsOfFund(fund.ticker)
         .filter((row) => row.entity === "flow" && factDateOf(row)?.startsWith(year)),
@@ -162,8 +251,24 @@ export function flowYearFingerprint(model: Model, scope: FlowScope, year: string
     flowColumns(model, scope, funds),
     model.assets.map((asset) => [asset.symbol, asset.name, asset.decimals]),
     perFund,
+    columns.digest("hex"),
     model.data.export.summary.missing.filter((missing) => missing.date.startsWith(year)),
     model.data.export.summary.provisional_dates.filter((date) => date.startsWith(year)),
     model.reportDate,
+  ]);
+}
+
+/**
+ * Everything a flow table's index page shows: the table (its name, its years) and each year's table
+ * in US$, its last two weeks and every year's total.
+ */
+export function flowIndexFingerprint(model: Model, scope: FlowScope): string {
+  return hash([
+    scope.slug,
+    scope.symbol,
+    scope.name,
+    scope.coins,
+    scope.years,
+    scope.years.map((year) => flowYearFingerprint(model, scope, year, "usd")),
   ]);
 }

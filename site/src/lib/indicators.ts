@@ -1,6 +1,7 @@
 // Sentiment indicators: the regime's thresholds, and figures for signed day counts (streaks),
 // which are not money and need their own table.
-import { barChart, COLOR } from "./charts.ts";
+import { barChart } from "./bar-charts.ts";
+import { COLOR } from "./chart-colors.ts";
 import type { FigureData } from "./figures.ts";
 import * as f from "./format.ts";
 

@@ -1,6 +1,6 @@
 // Indexes over the loaded data, built once per build and shared by every page, so that a page
 // costs what it shows (one fund, one week) and never a scan of every fund's every day.
-import { toDayNumber } from "../../../shared/dates.ts";
+import { isoWeekMonday, toDayNumber } from "../../../shared/dates.ts";
 import {
   type AggregateRow,
   type FundDayRow,
@@ -235,7 +235,8 @@ function buildModel(data: SiteData): Model {
   );
   const fundWeeks = memo((ticker: string) => rollUp(fundDays(ticker), "week"));
   const fundMonths = memo((ticker: string) => rollUp(fundDays(ticker), "month"));
-  const weekIndex = memo(() => weeklyIndex(funds, fundWeeks));
+  // A week page reads each fund's seven days only: never every fund's every week.
+  const flowsInWeek = recent((label: string) => fundsInWeek(funds, fundHistory, label), 4);
   const assetAumByDate = memo((symbol: string) => {
     const rows = groupRows("asset", symbol, "day");
     return new Map(rows.map((row) => [row.start, num(row.aum_usd) ?? 0]));
@@ -265,7 +266,7 @@ function buildModel(data: SiteData): Model {
     fundPeriods: (ticker, period) => (period === "week" ? fundWeeks(ticker) : fundMonths(ticker)),
     fundRows: (ticker) => exactRows(fundHistory(ticker)),
     fundHistory,
-    fundFlowsInWeek: (label) => weekIndex(undefined).get(label) ?? [],
+    fundFlowsInWeek: flowsInWeek,
     fundShare: (ticker) => {
       const fund = fundByTicker.get(ticker);
       const totals = assetAumByDate(fund?.asset ?? "");
@@ -358,16 +359,22 @@ function dateFlags(data: SiteData, fundByTicker: Map<string, FundSummary>) {
   };
 }
 
-function weeklyIndex(funds: FundSummary[], weeksOf: (ticker: string) => Slice[]) {
-  const index = new Map<string, { fund: FundSummary; slice: Slice }[]>();
+/** Each fund's slice of one ISO week ("2024-W02"), in the order of `funds`; funds not listed in it have none. */
+function fundsInWeek(funds: FundSummary[], historyOf: (ticker: string) => FundHistory, label: string) {
+  const monday = toDayNumber(isoWeekMonday(label));
+  const list: { fund: FundSummary; slice: Slice }[] = [];
   for (const fund of funds) {
-    for (const slice of weeksOf(fund.ticker)) {
-      const list = index.get(slice.label) ?? [];
-      list.push({ fund, slice });
-      index.set(slice.label, list);
-    }
+    const history = historyOf(fund.ticker);
+    const first = history.day[0];
+    if (first === undefined) continue;
+    const from = Math.max(0, monday - first);
+    const to = Math.min(history.length, monday + 7 - first);
+    if (from >= to) continue;
+    const days = fundDaySlices(history, from, to).filter((day) => day.status !== "not_listed");
+    const [slice] = rollUp(days, "week");
+    if (slice) list.push({ fund, slice });
   }
-  return index;
+  return list;
 }
 
 /**

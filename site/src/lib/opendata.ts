@@ -146,11 +146,24 @@ export function dataCatalog(model: Model): DataFile[] {
       const { body, rows } = renderFile(table, format);
       const bytes = Buffer.byteLength(body);
       const sha256 = createHash("sha256").update(body).digest("hex");
-      return { path: `${table.name}.${format}`, table, format, bytes, sha256, rows };
+      const file: DataFile = { path: `${table.name}.${format}`, table, format, bytes, sha256, rows };
+      bodies.set(file, body);
+      return file;
     }),
   );
   catalogs.set(model, files);
   return files;
+}
+
+/** Bodies the catalog rendered for their checksums, until their file is written: rendered once. */
+const bodies = new WeakMap<DataFile, string | Bytes>();
+
+/** A listed file's body, for writing it: the catalog's, else rendered now. */
+export function fileBody(file: DataFile): string | Bytes {
+  const body = bodies.get(file);
+  if (body === undefined) return renderFile(file.table, file.format).body;
+  bodies.delete(file);
+  return body;
 }
 
 /** The sha256sum-style listing, so a download can be checked with `sha256sum -c`. */

@@ -74,12 +74,12 @@ export function fundDaySlice(row: FundDayRow): Slice {
   };
 }
 
-/** Every day of a fund's history as slices, read from its typed columns. */
-export function fundDaySlices(history: FundHistory): Slice[] {
-  const slices: Slice[] = new Array(history.length);
-  for (let i = 0; i < history.length; i++) {
+/** The days of a fund's history as slices, read from its typed columns: all, or rows [from, to). */
+export function fundDaySlices(history: FundHistory, from = 0, to = history.length): Slice[] {
+  const slices: Slice[] = new Array(Math.max(0, to - from));
+  for (let i = from; i < to; i++) {
     const date = isoDateOf(history.day[i] ?? 0);
-    slices[i] = {
+    slices[i - from] = {
       label: date,
       start: date,
       end: date,

@@ -3,7 +3,7 @@
 // shown; staking income kept and distributions paid out only where a shown period has any, so a
 // bitcoin fund's tables do not carry two columns of zeros. However many are shown, they add up to
 // the change (see aumChange).
-import { COLOR } from "./charts.ts";
+import { COLOR } from "./chart-colors.ts";
 import type { Slice } from "./slices.ts";
 
 export type PartKey = "flow" | "market" | "income" | "distribution" | "other" | "fee";

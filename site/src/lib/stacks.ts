@@ -1,7 +1,9 @@
 // AUM stacked by fund, issuer or asset: the largest few named, the rest as one band.
-import { type DatedValue, REST_COLOR, SERIES, type StackRow, stackedAreaChart } from "./charts.ts";
+import { REST_COLOR, SERIES } from "./chart-colors.ts";
+import type { DatedValue } from "./chart-parts.ts";
 import { type FigureData, thin } from "./figures.ts";
 import * as f from "./format.ts";
+import { type StackRow, stackedAreaChart } from "./line-charts.ts";
 
 export interface StackSeries {
   name: string;

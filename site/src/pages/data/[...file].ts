@@ -3,7 +3,7 @@ import type { APIRoute, GetStaticPaths } from "astro";
 import { renders } from "../../lib/build-units.ts";
 import { fundFilesFingerprint } from "../../lib/incremental.ts";
 import { loadModel } from "../../lib/model.ts";
-import { checksumList, type DataFile, dataCatalog, renderFile } from "../../lib/opendata.ts";
+import { checksumList, type DataFile, dataCatalog, fileBody } from "../../lib/opendata.ts";
 
 const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", json: "application/json" };
 
@@ -27,6 +27,5 @@ export const GET: APIRoute = async ({ props }) => {
     const list = checksumList(dataCatalog(await loadModel()));
     return new Response(list, { headers: { "content-type": "text/plain; charset=utf-8" } });
   }
-  const { body } = renderFile(file.table, file.format);
-  return new Response(body, { headers: { "content-type": CONTENT_TYPES[file.format] } });
+  return new Response(fileBody(file), { headers: { "content-type": CONTENT_TYPES[file.format] } });
 };
