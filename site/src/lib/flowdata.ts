@@ -37,12 +37,16 @@ export interface FlowScope {
 interface Cache {
   scopes: FlowScope[];
   inputs: Map<string, FundInput>;
-  /** The last few tables built: a page and its CSV ask for the same one; a thousand funds' years are not all kept. */
+  /** The tables built, the most recent last: a year's page, its CSV and the index pages ask for the same one. */
   tables: Map<string, FlowTable>;
 }
 
-/** Tables kept at once: enough for the pages being rendered side by side and their CSV files. */
-const KEPT_TABLES = 12;
+/**
+ * Tables kept at once: every year of every table in both units, at ten years and four tables. A
+ * table keeps only its columns' cells (at most MAX_FUND_COLUMNS and the sums, some ten thousand a
+ * year), but building one adds up every fund's every day: at a thousand funds, a second or more.
+ */
+const KEPT_TABLES = 96;
 
 const caches = new WeakMap<Model, Cache>();
 

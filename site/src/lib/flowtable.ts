@@ -139,19 +139,26 @@ export function cellValue(
   return { value: usdToUnits(day.cents, day.price, decimals), noPrice: false };
 }
 
+/** The cells with no figure, one of each, shared: no cell is changed once made. */
+const NOT_LISTED: FlowCell = Object.freeze({ value: null, state: "not_listed" });
+const CLOSED: FlowCell = Object.freeze({ value: null, state: "closed" });
+const MISSING: FlowCell = Object.freeze({ value: null, state: "missing" });
+
 function fundCell(fund: FundInput, date: string, unit: FlowUnit): FlowCell {
   const day = fund.on(date);
-  if (!day || day.state === "not_listed") return { value: null, state: "not_listed" };
-  if (day.state === "holiday") return { value: null, state: "closed" };
-  if (day.state === "missing") return { value: null, state: "missing" };
+  if (!day || day.state === "not_listed") return NOT_LISTED;
+  if (day.state === "holiday") return CLOSED;
+  if (day.state === "missing") return MISSING;
   const { value, noPrice } = cellValue(day, unit, fund.decimals);
   const restated = fund.restated(date);
-  return {
+  // Marks set only where they apply: a thousand funds' year is a quarter of a million cells.
+  const cell: FlowCell = {
     value,
     state: noPrice ? "missing" : day.state === "provisional" ? "provisional" : "final",
-    ...(noPrice && { noPrice }),
-    ...(restated.length > 0 && { restated }),
   };
+  if (noPrice) cell.noPrice = true;
+  if (restated.length > 0) cell.restated = restated;
+  return cell;
 }
 
 /** Adds cells up: the reported figures summed, partial when some are awaited, missing when all are. */
@@ -199,8 +206,6 @@ export interface TableSpec {
   funds: readonly FundInput[];
   columns: FlowColumn[];
 }
-
-const NOT_LISTED: FlowCell = Object.freeze({ value: null, state: "not_listed" });
 
 /** Builds one year's table. Columns name the funds they add up; rows are the year's weekdays on record. */
 export function buildFlowTable(spec: TableSpec): FlowTable {

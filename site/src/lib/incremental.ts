@@ -171,11 +171,14 @@ function rowBytes(history: FundHistory, from: number, to: number): Uint8Array {
   return new Uint8Array(scratch.buffer, 0, k * 4);
 }
 
-/** Every fund's days of one ISO week, with its ticker, in the order the page lists them. */
+/**
+ * Every fund's days of one ISO week, with its ticker, in ticker order as the page gets them
+ * (model.fundFlowsInWeek): a restatement that swaps two funds' AUM ranks changes no week.
+ */
 function fundWeeksHash(model: Model, label: string): string {
   const monday = toDayNumber(isoWeekMonday(label));
   const hash = createHash("sha256");
-  for (const fund of model.funds) {
+  for (const fund of model.fundsByTicker) {
     const history = model.fundHistory(fund.ticker);
     const first = history.day[0];
     if (first === undefined) continue;

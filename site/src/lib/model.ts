@@ -57,6 +57,8 @@ export interface Model {
   reportDate: string | null;
   /** Funds by AUM, largest first. */
   funds: FundSummary[];
+  /** Every fund in ticker order: for lists and fingerprints that must not move when AUM ranks do. */
+  fundsByTicker: FundSummary[];
   fund: (ticker: string) => FundSummary | undefined;
   /** Issuers by AUM; funds with no published issuer belong to none (see fundsWithoutIssuer). */
   issuers: Issuer[];
@@ -86,7 +88,7 @@ export interface Model {
   /** The API's exact rows, parsed again on each call: for pages that quote its decimal strings. */
   fundRows: (ticker: string) => readonly FundDayRow[];
   fundHistory: (ticker: string) => FundHistory;
-  /** Each fund's flow in one ISO week, for week pages. */
+  /** Each fund's flow in one ISO week, for week pages, in ticker order. */
   fundFlowsInWeek: (label: string) => { fund: FundSummary; slice: Slice }[];
   /** A fund's AUM as a share of all funds of its asset, per day. */
   fundShare: (ticker: string) => { date: string; share: number | null }[];
@@ -158,6 +160,7 @@ const aumOf = (fund: FundSummary) => num(fund.latest?.aum_usd) ?? 0;
 function buildModel(data: SiteData): Model {
   const doc = data.export;
   const funds = [...doc.funds].sort((a, b) => aumOf(b) - aumOf(a) || a.ticker.localeCompare(b.ticker));
+  const fundsByTicker = [...doc.funds].sort((a, b) => a.ticker.localeCompare(b.ticker));
   const fundByTicker = new Map(funds.map((fund) => [fund.ticker, fund]));
   // A fund whose issuer is not known is on no issuer page: a group "issuer not known" would read as
   // an issuer, and the API sums such funds into no issuer group either.
@@ -236,7 +239,7 @@ function buildModel(data: SiteData): Model {
   const fundWeeks = memo((ticker: string) => rollUp(fundDays(ticker), "week"));
   const fundMonths = memo((ticker: string) => rollUp(fundDays(ticker), "month"));
   // A week page reads each fund's seven days only: never every fund's every week.
-  const flowsInWeek = recent((label: string) => fundsInWeek(funds, fundHistory, label), 4);
+  const flowsInWeek = recent((label: string) => fundsInWeek(fundsByTicker, fundHistory, label), 4);
   const assetAumByDate = memo((symbol: string) => {
     const rows = groupRows("asset", symbol, "day");
     return new Map(rows.map((row) => [row.start, num(row.aum_usd) ?? 0]));
@@ -248,6 +251,7 @@ function buildModel(data: SiteData): Model {
     summary,
     reportDate: doc.summary.report_date,
     funds,
+    fundsByTicker,
     fund: (ticker) => fundByTicker.get(ticker),
     issuers: issuers.sort((a, b) => b.aum - a.aum),
     issuerOf: (name) => issuerByName.get(name),
