@@ -2,8 +2,8 @@
 // days_version moves (GET /v1/funds); a restated flow at a thousand funds changes one fund's rows, so
 // the next build reads the other 999 from here instead of moving 1.4 GB of JSON again.
 //
-// Per fund and version, three files: the typed columns and the marks (v8 serialized, a few hundred
-// kB for ten years), and the open data files themselves (the JSON as the API wrote it, the CSV). The
+// Per fund and version, three files: the typed columns, the marks and the weeks' digests (v8
+// serialized, a few hundred kB for ten years), and the open data files themselves (the JSON as the API wrote it, the CSV). The
 // columns are read for every fund; the files only when a page or file being built asks for them.
 // Each entry also keeps the fund's latest figures as the export gave them: an entry whose version
 // matches but whose figures do not (another database answering at the same address, numbered from
@@ -14,6 +14,7 @@ import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { FundSummary } from "../../../shared/export.ts";
 import type { Bytes, FundHistory } from "./history.ts";
+import { type WeekDigests, weekDigests } from "./week-digests.ts";
 
 /** A file's size and SHA-256, for the open data catalog without reading the file. */
 export interface FileSum {
@@ -23,9 +24,10 @@ export interface FileSum {
 
 export interface CachedHistory extends FundHistory {
   sums: { json: FileSum; csv: FileSum };
+  weeks?: WeekDigests;
 }
 
-type Columns = Omit<FundHistory, "json" | "csv">;
+type Columns = Omit<FundHistory, "json" | "csv"> & { weeks?: WeekDigests };
 
 interface Entry {
   columns: Columns;
@@ -61,6 +63,11 @@ export function readCachedHistory(dir: string, fund: FundSummary): CachedHistory
     return undefined;
   }
   if (entry.latest !== latestOf(fund)) return undefined;
+  // An entry kept before weeks had digests gets them once (week-digests.ts reads only the columns).
+  if (!entry.columns.weeks) {
+    entry.columns.weeks = weekDigests(entry.columns as FundHistory);
+    putFile(path.join(dir, fileName(fund.ticker, version, "v8")), serialize(entry));
+  }
   const lazy = (kind: "json" | "csv") => {
     let bytes: Bytes | undefined;
     return () => {
@@ -85,13 +92,12 @@ export function writeCachedHistory(dir: string, fund: FundSummary, history: Fund
   if (fund.days_version === null) return { ...history, sums };
   mkdirSync(dir, { recursive: true });
   const version = fund.days_version;
-  const { json, csv, ...columns } = history;
+  const { json, csv, ...rows } = history;
+  // The weeks' digests are kept with the rows they are made from (week-digests.ts).
+  const columns = { ...rows, weeks: weekDigests(history) };
   const entry: Entry = { columns, sums, latest: latestOf(fund) };
-  const put = (kind: "v8" | "json" | "csv", bytes: Uint8Array) => {
-    const file = path.join(dir, fileName(fund.ticker, version, kind));
-    writeFileSync(`${file}.tmp`, bytes);
-    renameSync(`${file}.tmp`, file);
-  };
+  const put = (kind: "v8" | "json" | "csv", bytes: Uint8Array) =>
+    putFile(path.join(dir, fileName(fund.ticker, version, kind)), bytes);
   // The columns last: an entry is found by them, so it is found only once its files are there.
   put("json", json);
   put("csv", csv);
@@ -102,5 +108,11 @@ export function writeCachedHistory(dir: string, fund: FundSummary, history: Fund
     const rest = name.slice(prefix.length);
     if (!rest.startsWith(`${version}.`)) rmSync(path.join(dir, name), { force: true });
   }
-  return { ...history, sums };
+  return { ...history, weeks: columns.weeks, sums };
+}
+
+/** Writes under a temporary name, then renames: a reader finds the old file or the new, never half. */
+function putFile(file: string, bytes: Uint8Array): void {
+  writeFileSync(`${file}.tmp`, bytes);
+  renameSync(`${file}.tmp`, file);
 }

@@ -7,9 +7,10 @@ import type { FundSummary } from "../../../shared/export.ts";
 import { fundNotes } from "./events.ts";
 import { type FlowScope, flowColumns, flowsHref, inYear } from "./flowdata.ts";
 import type { FlowUnit } from "./flowtable.ts";
-import { type FundHistory, factDateOf } from "./history.ts";
+import { factDateOf } from "./history.ts";
 import type { CachedHistory } from "./history-cache.ts";
 import { issuerSlug, type Model } from "./model.ts";
+import { weekDigest } from "./week-digests.ts";
 
 /**
  * A fund's days_version is when its rows were last written, not what they are: no page shows it, and
@@ -127,50 +128,6 @@ function addColumn(
   hash.update(new Uint8Array(column.buffer, column.byteOffset + start * size, (stop - start) * size));
 }
 
-const FLOAT_COLUMNS = [
-  "aum",
-  "flow",
-  "market",
-  "other",
-  "fee",
-  "income",
-  "distribution",
-  "cumulative",
-  "units",
-  "price",
-] as const;
-const WORDS_PER_DAY = 2 + 2 * FLOAT_COLUMNS.length;
-const floatWords = new WeakMap<FundHistory, (Uint32Array | null)[]>();
-let scratch = new Uint32Array(7 * WORDS_PER_DAY);
-
-/**
- * Every column of a fund's rows [from, to) (its day, state, price staleness and every figure) as
- * bytes: all any slice of those days is made from. Copied into one buffer, because a week is a few
- * rows of many columns and a thousand funds' weeks are many small pieces. A column the history has
- * not (no income on any day) reads as zeros, as its slices do.
- */
-function rowBytes(history: FundHistory, from: number, to: number): Uint8Array {
-  let columns = floatWords.get(history);
-  if (!columns) {
-    columns = FLOAT_COLUMNS.map((name) => {
-      const column = history[name];
-      return column ? new Uint32Array(column.buffer, column.byteOffset, column.length * 2) : null;
-    });
-    floatWords.set(history, columns);
-  }
-  if (scratch.length < (to - from) * WORDS_PER_DAY) scratch = new Uint32Array((to - from) * WORDS_PER_DAY);
-  let k = 0;
-  for (let i = from; i < to; i++) {
-    scratch[k++] = (history.day[i] ?? 0) >>> 0;
-    scratch[k++] = (history.state[i] ?? 0) | ((history.priceStale[i] ?? 0) << 8);
-    for (const words of columns) {
-      scratch[k++] = words?.[2 * i] ?? 0;
-      scratch[k++] = words?.[2 * i + 1] ?? 0;
-    }
-  }
-  return new Uint8Array(scratch.buffer, 0, k * 4);
-}
-
 /**
  * Every fund's days of one ISO week, with its ticker, in ticker order as the page gets them
  * (model.fundFlowsInWeek): a restatement that swaps two funds' AUM ranks changes no week.
@@ -179,14 +136,10 @@ function fundWeeksHash(model: Model, label: string): string {
   const monday = toDayNumber(isoWeekMonday(label));
   const hash = createHash("sha256");
   for (const fund of model.fundsByTicker) {
-    const history = model.fundHistory(fund.ticker);
-    const first = history.day[0];
-    if (first === undefined) continue;
-    const from = Math.max(0, monday - first);
-    const to = Math.min(history.length, monday + 7 - first);
-    if (from >= to) continue;
-    hash.update(`${fund.ticker}\u0000${to - from}\u0000`);
-    hash.update(rowBytes(history, from, to));
+    const digest = weekDigest(model.fundHistory(fund.ticker), monday);
+    if (digest === undefined) continue;
+    hash.update(`${fund.ticker}\u0000`);
+    hash.update(digest);
   }
   return hash.digest("hex");
 }
