@@ -3,6 +3,7 @@
 // collapse to columns, a waterfall that cannot start at zero shows its break, and the typed columns give
 // back the API's numbers and its exact rows.
 import { describe, expect, it } from "vitest";
+import { isoWeek, isoWeekMonday, toDayNumber } from "../../shared/dates.ts";
 import type { FundDayRow } from "../../shared/export.ts";
 import { barChart, waterfallChart } from "../../site/src/lib/bar-charts.ts";
 import { markerRows, niceDomain, timeTicks, valueTicks } from "../../site/src/lib/frame.ts";
@@ -10,6 +11,7 @@ import { exactRows, toHistory, valueAt } from "../../site/src/lib/history.ts";
 import { lineChart } from "../../site/src/lib/line-charts.ts";
 import { csvBody } from "../../site/src/lib/records.ts";
 import { fundDaySlice, fundDaySlices } from "../../site/src/lib/slices.ts";
+import { computeWeekDigests, weekDigest, weekDigests } from "../../site/src/lib/week-digests.ts";
 
 const utc = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const dates = (count: number, from = "2015-01-01") =>
@@ -149,5 +151,33 @@ describe("a fund's daily history in typed columns", () => {
     expect(new TextDecoder().decode(history.csv).split("\r\n")[2]).toMatch(
       /^2015-01-02,holiday,60000\.12345678,false,/,
     );
+  });
+});
+
+describe("a fund's week digests (what a weekly report's fingerprint is made of)", () => {
+  // 2015-01-01 is a Thursday: 40 days are the end of one ISO week and five more, partly.
+  const rows = dates(40).map(row);
+  const monday = (date: string) => toDayNumber(isoWeekMonday(isoWeek(date)));
+
+  it("changes only the week of a changed figure, and covers every day of the rows", () => {
+    const before = toHistory(rows);
+    const changed = toHistory(
+      rows.map((r) => (r.date === "2015-01-21" ? { ...r, fee_effect_usd: "-0.02" } : r)),
+    );
+    const weeks = computeWeekDigests(before).digests.length / 32;
+    expect(weeks).toBe(7);
+    for (const date of ["2015-01-01", "2015-01-05", "2015-01-19", "2015-01-26", "2015-02-09"]) {
+      const same = weekDigest(before, monday(date))?.join() === weekDigest(changed, monday(date))?.join();
+      expect({ date, same }).toEqual({ date, same: date !== "2015-01-19" });
+    }
+    expect(weekDigest(before, monday("2014-12-22"))).toBeUndefined();
+    expect(weekDigest(before, monday("2015-02-16"))).toBeUndefined();
+  });
+
+  it("are the same whether kept with the rows or computed again", () => {
+    const history = toHistory(rows);
+    const kept = { ...history, weeks: computeWeekDigests(history) };
+    expect(weekDigests(kept)).toBe(kept.weeks);
+    expect(weekDigests(history).digests).toEqual(kept.weeks.digests);
   });
 });
