@@ -7,7 +7,7 @@ import { readDataVersion, readFreshness } from "./db/meta.ts";
 import { renderDocs } from "./docs.ts";
 import { agents } from "./mcp/http.ts";
 import { finishDocument } from "./openapi-document.ts";
-import { invalid, Problem, pointer, problemResponse } from "./problem.ts";
+import { invalid, Problem, partPrefix, pointer, problemResponse } from "./problem.ts";
 import {
   acceptsGzip,
   awaitOtherRead,
@@ -38,11 +38,12 @@ import { tokens } from "./routes/tokens.ts";
 export const api = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
     if (result.success) return;
+    const prefix = partPrefix(result.target);
     throw invalid(
       result.error.issues.flatMap((issue) => {
         const keys = issue.code === "unrecognized_keys" ? issue.keys : [null];
         return keys.map((key) => ({
-          pointer: pointer(key === null ? issue.path : [...issue.path, key]),
+          pointer: prefix + pointer(key === null ? issue.path : [...issue.path, key]),
           detail: key === null ? issue.message : `unknown field ${key}`,
         }));
       }),

@@ -76,3 +76,19 @@ export function problemResponse(c: Context, problem: Problem): Response {
 export function pointer(path: readonly PropertyKey[]): string {
   return path.map((part) => `/${String(part).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 }
+
+const PART_PREFIXES: Record<string, string> = {
+  json: "",
+  form: "",
+  query: "/query",
+  param: "/path",
+  header: "/header",
+};
+
+/**
+ * What a pointer into a part of the request starts with: nothing for the body (`/flows/3/date`), the
+ * part for a parameter (`/query/from`, `/path/ticker`), as docs/api.md says.
+ */
+export function partPrefix(target: string): string {
+  return PART_PREFIXES[target] ?? `/${target}`;
+}

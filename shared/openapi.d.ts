@@ -485,6 +485,154 @@ export interface components {
        */
       staking_policy: "none" | "retained" | "distributed" | "mixed" | null;
     };
+    FundSummary: {
+      ticker: string;
+      /** @description null: not known */
+      name: string | null;
+      issuer: string | null;
+      asset: string;
+      /** @enum {string|null} */
+      vehicle: "spot_etf" | "etp" | "trust" | "fund" | null;
+      country: string;
+      exchange: string | null;
+      /**
+       * @description YYYY-MM-DD
+       * @example 2026-08-21
+       */
+      listed_on: string;
+      /**
+       * @description YYYY-MM-DD
+       * @example 2026-08-21
+       */
+      delisted_on: string | null;
+      fee_bps: number | null;
+      /** @enum {string|null} */
+      staking_policy: "none" | "retained" | "distributed" | "mixed" | null;
+      former_tickers: {
+        ticker: string;
+        /**
+         * @description YYYY-MM-DD
+         * @example 2026-08-21
+         */
+        changed_on: string;
+      }[];
+      fee_history: {
+        /**
+         * @description YYYY-MM-DD
+         * @example 2026-08-21
+         */
+        date: string;
+        fee_bps: number;
+        waiver: {
+          fee_bps: number;
+          /**
+           * @description YYYY-MM-DD
+           * @example 2026-08-21
+           */
+          until: string | null;
+          /**
+           * @description US$, a decimal string to the cent
+           * @example 111700000.00
+           */
+          up_to_usd: string | null;
+        } | null;
+      }[];
+      /** @description The data_version at which the fund's daily rows last changed (null before any were computed): fetch /daily again only when it moves */
+      days_version: number | null;
+      latest: {
+        /**
+         * @description YYYY-MM-DD
+         * @example 2026-08-21
+         */
+        date: string;
+        /** @enum {string} */
+        state: "final" | "provisional" | "missing" | "holiday" | "not_listed";
+        /**
+         * @description US$, a decimal string to the cent
+         * @example 111700000.00
+         */
+        aum_usd: string;
+        /** @description Coins, a decimal string at the asset's precision */
+        units: string;
+        /**
+         * @description US$, a decimal string to the cent
+         * @example 111700000.00
+         */
+        cumulative_flow_usd: string;
+        market_share: string | null;
+      } | null;
+    };
+    FundDayRow: {
+      /**
+       * @description YYYY-MM-DD
+       * @example 2026-08-21
+       */
+      date: string;
+      /** @enum {string} */
+      state: "final" | "provisional" | "missing" | "holiday" | "not_listed";
+      /**
+       * @description US$ close, 8 decimals
+       * @example 60989.57352200
+       */
+      price_usd: string | null;
+      /** @description The close was carried from another day */
+      price_stale: boolean;
+      /** @description Coins, a decimal string at the asset's precision */
+      units: string;
+      /**
+       * @description US$, a decimal string to the cent
+       * @example 111700000.00
+       */
+      aum_usd: string;
+      /**
+       * @description null when no flow is on record: never 0 for nothing
+       * @example 111700000.00
+       */
+      net_flow_usd: string | null;
+      /**
+       * @description US$, a decimal string to the cent
+       * @example 111700000.00
+       */
+      flow_effect_usd: string | null;
+      /**
+       * @description US$, a decimal string to the cent
+       * @example 111700000.00
+       */
+      market_effect_usd: string;
+      /**
+       * @description US$, a decimal string to the cent
+       * @example 111700000.00
+       */
+      other_effect_usd: string;
+      /**
+       * @description US$, a decimal string to the cent
+       * @example 111700000.00
+       */
+      fee_effect_usd: string;
+      /**
+       * @description US$, a decimal string to the cent
+       * @example 111700000.00
+       */
+      income_effect_usd: string;
+      /**
+       * @description US$, a decimal string to the cent
+       * @example 111700000.00
+       */
+      distribution_effect_usd: string;
+      /** @description Holdings mark minus the rolled-forward coins */
+      residual_units: string;
+      /** @description Coins, a decimal string at the asset's precision */
+      transfer_units: string;
+      /** @description Coins, a decimal string at the asset's precision */
+      income_units: string;
+      /** @description Coins, a decimal string at the asset's precision */
+      distribution_units: string;
+      /**
+       * @description US$, a decimal string to the cent
+       * @example 111700000.00
+       */
+      cumulative_flow_usd: string;
+    };
     FundsBody: {
       funds: (components["schemas"]["FundInput"] & {
         /** @example IBIT */
@@ -1259,83 +1407,6 @@ export interface components {
        */
       next: string | null;
     };
-    FundSummary: {
-      ticker: string;
-      /** @description null: not known */
-      name: string | null;
-      issuer: string | null;
-      asset: string;
-      /** @enum {string|null} */
-      vehicle: "spot_etf" | "etp" | "trust" | "fund" | null;
-      country: string;
-      exchange: string | null;
-      /**
-       * @description YYYY-MM-DD
-       * @example 2026-08-21
-       */
-      listed_on: string;
-      /**
-       * @description YYYY-MM-DD
-       * @example 2026-08-21
-       */
-      delisted_on: string | null;
-      fee_bps: number | null;
-      /** @enum {string|null} */
-      staking_policy: "none" | "retained" | "distributed" | "mixed" | null;
-      former_tickers: {
-        ticker: string;
-        /**
-         * @description YYYY-MM-DD
-         * @example 2026-08-21
-         */
-        changed_on: string;
-      }[];
-      fee_history: {
-        /**
-         * @description YYYY-MM-DD
-         * @example 2026-08-21
-         */
-        date: string;
-        fee_bps: number;
-        waiver: {
-          fee_bps: number;
-          /**
-           * @description YYYY-MM-DD
-           * @example 2026-08-21
-           */
-          until: string | null;
-          /**
-           * @description US$, a decimal string to the cent
-           * @example 111700000.00
-           */
-          up_to_usd: string | null;
-        } | null;
-      }[];
-      /** @description The data_version at which the fund's daily rows last changed (null before any were computed): fetch /daily again only when it moves */
-      days_version: number | null;
-      latest: {
-        /**
-         * @description YYYY-MM-DD
-         * @example 2026-08-21
-         */
-        date: string;
-        /** @enum {string} */
-        state: "final" | "provisional" | "missing" | "holiday" | "not_listed";
-        /**
-         * @description US$, a decimal string to the cent
-         * @example 111700000.00
-         */
-        aum_usd: string;
-        /** @description Coins, a decimal string at the asset's precision */
-        units: string;
-        /**
-         * @description US$, a decimal string to the cent
-         * @example 111700000.00
-         */
-        cumulative_flow_usd: string;
-        market_share: string | null;
-      } | null;
-    };
     ExportYearPage: {
       data_version: number;
       /** @example 2025 */
@@ -1571,11 +1642,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": unknown;
+          "application/json": components["schemas"]["FundSummary"];
         };
       };
-      /** @description Invalid rows, each named by a JSON pointer */
+      /** @description No such fund */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ProblemDetails"];
+        };
+      };
+      /** @description Invalid parameters, each named by a JSON pointer (/query/from, /path/ticker) */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -1705,8 +1785,9 @@ export interface operations {
         };
         content: {
           "application/json": {
-            funds: unknown[];
+            funds: components["schemas"]["FundSummary"][];
           };
+          "text/csv": string;
         };
       };
       /** @description The request was refused: problem details naming every bad field */
@@ -1842,17 +1923,33 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Daily rows */
+      /** @description Daily rows, by date */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": unknown;
+          "application/json": {
+            /** @description The ticker as asked for */
+            fund: string;
+            /** @description The as_of asked for, when one was */
+            as_of?: string;
+            rows: components["schemas"]["FundDayRow"][];
+          };
+          "text/csv": string;
         };
       };
-      /** @description Invalid rows, each named by a JSON pointer */
+      /** @description No such fund */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ProblemDetails"];
+        };
+      };
+      /** @description Invalid parameters, each named by a JSON pointer (/query/from, /path/ticker) */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -1889,7 +1986,7 @@ export interface operations {
           };
         };
       };
-      /** @description Invalid rows, each named by a JSON pointer */
+      /** @description Invalid parameters, each named by a JSON pointer (/query/from, /path/ticker) */
       422: {
         headers: {
           [name: string]: unknown;
@@ -2032,7 +2129,7 @@ export interface operations {
           };
         };
       };
-      /** @description Invalid rows, each named by a JSON pointer */
+      /** @description Invalid parameters, each named by a JSON pointer (/query/from, /path/ticker) */
       422: {
         headers: {
           [name: string]: unknown;
@@ -2592,7 +2689,7 @@ export interface operations {
           "text/csv": string;
         };
       };
-      /** @description Invalid rows, each named by a JSON pointer */
+      /** @description Invalid parameters, each named by a JSON pointer (/query/from, /path/ticker) */
       422: {
         headers: {
           [name: string]: unknown;

@@ -1,8 +1,10 @@
 // Funds and assets: the reference data every write is validated against.
 import type { Asset, Fund } from "../../shared/domain.ts";
 
+const ASSETS = "SELECT symbol, name, decimals FROM assets";
+
 export async function loadAssets(db: D1Database): Promise<Map<string, Asset>> {
-  const { results } = await db.prepare("SELECT symbol, name, decimals FROM assets").all<Asset>();
+  const { results } = await db.prepare(ASSETS).all<Asset>();
   return new Map(results.map((asset) => [asset.symbol, asset]));
 }
 
@@ -16,7 +18,32 @@ const FUND_COLUMNS = `ticker, name, issuer, asset, vehicle, country, exchange, l
  * row written under an alias is stored under the fund's ticker.
  */
 export async function loadFunds(db: D1Database, tickers?: readonly string[]): Promise<Map<string, Fund>> {
-  const [funds, aliases] = await db.batch<Record<string, unknown>>([
+  const [funds, aliases] = await db.batch<Record<string, unknown>>(fundStatements(db, tickers));
+  return fundsByTicker(funds, aliases);
+}
+
+/**
+ * What a batch write is checked against, in one round trip: the funds it names (as loadFunds gives
+ * them) and every asset.
+ */
+export async function loadReference(
+  db: D1Database,
+  tickers: readonly string[],
+): Promise<{ funds: Map<string, Fund>; assets: Map<string, Asset> }> {
+  const [funds, aliases, assets] = await db.batch<Record<string, unknown>>([
+    ...fundStatements(db, tickers),
+    db.prepare(ASSETS),
+  ]);
+  const rows = (assets?.results ?? []) as unknown as Asset[];
+  return {
+    funds: fundsByTicker(funds, aliases),
+    assets: new Map(rows.map((asset) => [asset.symbol, asset])),
+  };
+}
+
+/** The funds named (every fund without `tickers`), and every former ticker. */
+function fundStatements(db: D1Database, tickers?: readonly string[]): D1PreparedStatement[] {
+  return [
     tickers
       ? db
           .prepare(
@@ -26,7 +53,10 @@ export async function loadFunds(db: D1Database, tickers?: readonly string[]): Pr
           .bind(JSON.stringify([...new Set(tickers)]))
       : db.prepare(`SELECT ${FUND_COLUMNS} FROM funds ORDER BY ticker`),
     db.prepare("SELECT alias, ticker FROM ticker_aliases"),
-  ]);
+  ];
+}
+
+function fundsByTicker(funds: D1Result | undefined, aliases: D1Result | undefined): Map<string, Fund> {
   const byTicker = new Map(((funds?.results ?? []) as unknown as Fund[]).map((fund) => [fund.ticker, fund]));
   for (const { alias, ticker } of (aliases?.results ?? []) as { alias: string; ticker: string }[]) {
     const fund = byTicker.get(ticker);

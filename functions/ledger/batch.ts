@@ -5,10 +5,10 @@
 import { z } from "@hono/zod-openapi";
 import { MAX_ROWS_PER_BATCH, ObservedAt } from "../../shared/schemas.ts";
 import { type Caller, fundsOutOfReach } from "../auth.ts";
-import { invalid, Problem, pointer } from "../problem.ts";
+import { invalid, Problem, partPrefix, pointer } from "../problem.ts";
 import type { LedgerKind, LedgerRow } from "./kinds.ts";
 import { submitBatch, type WriteContext } from "./submit.ts";
-import { BatchErrors } from "./validate.ts";
+import { BatchErrors, schemaErrors } from "./validate.ts";
 import { observedTooEarly } from "./write.ts";
 
 export interface Indexed<Row> {
@@ -49,12 +49,12 @@ export async function handleBatch<Schema extends z.ZodType>(
   spec: BatchSpec<Schema>,
   failed?: FailedPart,
 ) {
-  if (failed && failed.target !== "json") {
-    throw invalid(
-      failed.error.issues.map((issue) => ({ pointer: pointer(issue.path), detail: issue.message })),
-    );
-  }
-  const body = (await c.req.json()) as unknown;
+  if (failed && failed.target !== "json")
+    throw invalid(schemaErrors(failed.error.issues, partPrefix(failed.target)));
+  // A body that passed the route's schema is taken as the route parsed it: every row passed its own
+  // schema then, and parsing the text and each row again would only cost time (a third of a large
+  // batch's time before its SQL). A failed body is read again, row by row, to name every bad row.
+  const body = failed ? ((await c.req.json()) as unknown) : validatedBody(c);
   const errors = new SalvageErrors();
   const { list, observedAt: batchObservedAt } = rowsOf(body, spec.field);
   const valid: Indexed<z.infer<Schema>>[] = [];
@@ -63,11 +63,14 @@ export async function handleBatch<Schema extends z.ZodType>(
   const caller = c.get("caller");
   list.forEach((raw, index) => {
     const at = `/${spec.field}/${index}`;
-    const parsed = spec.row.safeParse(raw);
+    const parsed = failed
+      ? spec.row.safeParse(raw)
+      : { success: true as const, data: raw as z.infer<Schema> };
     if (parsed.success) {
       valid.push({ row: parsed.data, at });
       const own = (parsed.data as { observed_at?: string }).observed_at;
-      observed.push(observedAtText(own ?? batchObservedAt, `${at}/observed_at`, errors));
+      const time = own ?? batchObservedAt;
+      observed.push(time === undefined ? null : observedAtText(time, `${at}/observed_at`, errors));
       return;
     }
     for (const issue of parsed.error.issues) errors.add(`${at}${issuePointer(issue)}`, issueDetail(issue));
@@ -89,13 +92,18 @@ export async function handleBatch<Schema extends z.ZodType>(
         .filter(({ field }) => !failed?.includes(field))
         .map(({ field, fund }) => ({ pointer: `${at}/${field}`, fund })),
     );
-  const outOfReach = await fundsOutOfReach(c.env.DB, caller, fundsNamed(valid));
+  // A token that may write every fund has no fund out of its reach: the pointers are not even named.
+  const outOfReach = caller.funds ? await fundsOutOfReach(c.env.DB, caller, fundsNamed(valid)) : [];
   if (outOfReach.length > 0)
     throw new Problem(403, "This token may not write some of these funds.", outOfReach);
   // A failed row naming a fund out of the token's reach keeps its schema errors only: the reference
   // checks would tell the token about a fund it may not write.
   const unreachable = new Set(
-    (await fundsOutOfReach(c.env.DB, caller, fundsNamed(salvaged))).map(({ pointer }) => rowPointer(pointer)),
+    caller.funds && salvaged.length > 0
+      ? (await fundsOutOfReach(c.env.DB, caller, fundsNamed(salvaged))).map(({ pointer }) =>
+          rowPointer(pointer),
+        )
+      : [],
   );
   const checked = [...valid, ...salvaged.filter(({ at }) => !unreachable.has(at))];
   const validated = await spec.validate(c.env.DB, caller, checked, errors);
@@ -119,6 +127,11 @@ export async function handleBatch<Schema extends z.ZodType>(
     rows.map(({ row }) => row),
     errors,
   );
+}
+
+/** The body as the route's schema parsed it (a body that failed never reaches the handler). */
+function validatedBody(c: WriteContext): unknown {
+  return (c.req as unknown as { valid(target: "json"): unknown }).valid("json");
 }
 
 /**

@@ -32,8 +32,12 @@ export class BatchErrors {
   }
 }
 
+/** The last `today` asked about and the day after it: a batch asks about the same day for every row. */
+let latestDay = { today: "", tomorrow: "" };
+
 export function checkNotFuture(errors: BatchErrors, at: string, date: string, today: string): void {
-  if (date > addDays(today, 1)) errors.add(at, `${date} is more than one day in the future`);
+  if (latestDay.today !== today) latestDay = { today, tomorrow: addDays(today, 1) };
+  if (date > latestDay.tomorrow) errors.add(at, `${date} is more than one day in the future`);
 }
 
 export function checkCalendarRange(errors: BatchErrors, at: string, date: string): boolean {
@@ -98,7 +102,15 @@ export function decimalText(
   return formatDecimal(value, scale);
 }
 
+/**
+ * USD text that is already canonical (two decimal places, no leading zero, no "-0.00") and well
+ * within MAX_ABS_USD (at most 13 whole digits): what decimalText would give back, character for
+ * character. A provider's feed sends almost only such amounts, and this spares each its bigints.
+ */
+const CANONICAL_USD = /^(?:0|-?[1-9]\d{0,12})\.\d\d$|^-0\.(?:0[1-9]|[1-9]\d)$/;
+
 export function usdText(errors: BatchErrors, at: string, input: string | number): string | null {
+  if (typeof input === "string" && CANONICAL_USD.test(input)) return input;
   return decimalText(errors, at, input, USD_SCALE, { max: MAX_ABS_USD });
 }
 

@@ -103,18 +103,22 @@ export function rebuildStatements(
   ].map((sql) => db.prepare(sql).bind(...params));
 }
 
-const INSERTED = "(SELECT COUNT(*) FROM revisions WHERE request_id = ?1 AND old_value IS NULL)";
-const RESTATED = "(SELECT COUNT(*) FROM revisions WHERE request_id = ?1 AND old_value IS NOT NULL)";
-const COUNTS = `SELECT ${INSERTED} AS inserted, ${RESTATED} AS restated, ${DATA_VERSION_SQL} AS data_version`;
+/**
+ * The request's revisions counted in one pass (a large batch has thousands): `revised` in all,
+ * `inserted` of them for a new key; the others restated.
+ */
+const REVISED = `(SELECT COUNT(*) AS revised, COALESCE(SUM(old_value IS NULL), 0) AS inserted
+  FROM revisions WHERE request_id = ?1)`;
+const COUNTS = `SELECT inserted, revised - inserted AS restated, ${DATA_VERSION_SQL} AS data_version FROM ${REVISED}`;
 
 /** The Idempotency-Key's record, completed with the answer the write gives (idempotency.ts replays it). */
 function completeIdempotencyKey(db: D1Database, claim: IdempotencyClaim, requestId: string, total: number) {
   return db
     .prepare(
-      `UPDATE idempotency_keys SET state = 'done', response_status = 200, response_body = json_object(
-         'inserted', ${INSERTED}, 'restated', ${RESTATED},
-         'unchanged', CAST(?2 AS INTEGER) - (SELECT COUNT(*) FROM revisions WHERE request_id = ?1),
-         'data_version', ${DATA_VERSION_SQL})
+      `UPDATE idempotency_keys SET state = 'done', response_status = 200, response_body = (
+         SELECT json_object('inserted', inserted, 'restated', revised - inserted,
+           'unchanged', CAST(?2 AS INTEGER) - revised, 'data_version', ${DATA_VERSION_SQL})
+         FROM ${REVISED})
        WHERE token_id = ?3 AND key = ?4`,
     )
     .bind(requestId, total, claim.tokenId, claim.key);

@@ -6,7 +6,7 @@ import { streamList, wantsCsv } from "../respond.ts";
 import { aggregatePageRows, planAggregatePage } from "./aggregate-page.ts";
 import { AggregateRowSchema } from "./aggregate-schema.ts";
 import { checkRange } from "./flows.ts";
-import { ListFormat, NextLink, WRITE_PROBLEMS } from "./openapi.ts";
+import { ListFormat, NextLink, PARAMETER_PROBLEMS } from "./openapi.ts";
 
 export const aggregate = new OpenAPIHono<AppEnv>();
 
@@ -49,7 +49,7 @@ const route = createRoute({
       description:
         "One row per group and period of one calendar year, groups in order, each group's periods by date",
     },
-    422: WRITE_PROBLEMS[422],
+    422: PARAMETER_PROBLEMS,
   },
 });
 

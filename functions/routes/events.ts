@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { USD_SCALE } from "../../shared/decimal.ts";
 import { EventInput, EventsBody } from "../../shared/schemas.ts";
 import type { AppEnv } from "../auth.ts";
-import { loadAssets, loadFunds } from "../db/reference.ts";
+import { loadReference } from "../db/reference.ts";
 import { type BatchSpec, handleBatch } from "../ledger/batch.ts";
 import { EVENT_KIND, type LedgerRow } from "../ledger/kinds.ts";
 import {
@@ -50,7 +50,8 @@ const EVENTS: BatchSpec<typeof EventInput> = {
   keyOf: (row) => `${row.type}|${row.date}|${row.from_fund}|${row.to_fund}|${row.source}`,
   validate: async (db, caller, events, errors) => {
     const tickers = events.flatMap(({ row }) => fundsOf(row).map(({ fund }) => fund));
-    const reference = todayReference(await loadFunds(db, tickers), await loadAssets(db));
+    const { funds, assets } = await loadReference(db, tickers);
+    const reference = todayReference(funds, assets);
     return events.map(({ row: event, at }) => {
       const dateAt = `${at}/${dateField(event)}`;
       checkNotFuture(errors, dateAt, dateOf(event), reference.today);

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { FlowInput, FlowsBody, IsoDate, Ticker } from "../../shared/schemas.ts";
 import type { AppEnv } from "../auth.ts";
 import { listFlows } from "../db/flows.ts";
-import { canonicalTicker, loadAssets, loadFunds } from "../db/reference.ts";
+import { canonicalTicker, loadReference } from "../db/reference.ts";
 import { type BatchSpec, handleBatch } from "../ledger/batch.ts";
 import { FLOW_KIND } from "../ledger/kinds.ts";
 import {
@@ -16,7 +16,7 @@ import {
 } from "../ledger/validate.ts";
 import { Problem } from "../problem.ts";
 import { sendList } from "../respond.ts";
-import { batchRoute, ListFormat, WRITE_PROBLEMS } from "./openapi.ts";
+import { batchRoute, ListFormat, PARAMETER_PROBLEMS } from "./openapi.ts";
 import { FlowRecordSchema } from "./read-schemas.ts";
 
 export const flows = new OpenAPIHono<AppEnv>();
@@ -28,13 +28,11 @@ const FLOWS: BatchSpec<typeof FlowInput> = {
   fundsOf: (flow) => [{ field: "fund", fund: flow.fund }],
   keyOf: (row) => `${row.fund}|${row.date}|${row.source}`,
   validate: async (db, caller, flows, errors) => {
-    const reference = todayReference(
-      await loadFunds(
-        db,
-        flows.map(({ row }) => row.fund),
-      ),
-      await loadAssets(db),
+    const { funds, assets } = await loadReference(
+      db,
+      flows.map(({ row }) => row.fund),
     );
+    const reference = todayReference(funds, assets);
     return flows.map(({ row: flow, at }) => {
       const fund = knownFund(errors, reference, `${at}/fund`, flow.fund);
       const decimals = fund ? reference.assets.get(fund.asset)?.decimals : undefined;
@@ -95,7 +93,7 @@ const getFlows = createRoute({
       content: { "application/json": { schema: z.object({ flows: z.array(FlowRecordSchema) }) } },
       description: "Flows",
     },
-    422: WRITE_PROBLEMS[422],
+    422: PARAMETER_PROBLEMS,
   },
 });
 

@@ -9,7 +9,7 @@ import { idempotency } from "../idempotency.ts";
 import type { FailedPart } from "../ledger/batch.ts";
 import { submitFunds, type WriteContext } from "../ledger/submit.ts";
 import { BatchErrors, checkFundReference, fundProblems, schemaErrors } from "../ledger/validate.ts";
-import { type FieldError, invalid, Problem } from "../problem.ts";
+import { type FieldError, invalid, Problem, partPrefix } from "../problem.ts";
 import { bearer, WRITE_PROBLEMS, WriteHeaders, WriteQuery } from "./openapi.ts";
 
 export const fundsBatch = new OpenAPIHono<AppEnv>();
@@ -84,7 +84,7 @@ function repeatedTickers(tickers: readonly (string | undefined)[]): FieldError[]
  * asset, calendar, listing day closed) and the repeated tickers, all in one answer.
  */
 async function refuseFunds(c: WriteContext, failed: FailedPart): Promise<never> {
-  if (failed.target !== "json") throw invalid(schemaErrors(failed.error.issues));
+  if (failed.target !== "json") throw invalid(schemaErrors(failed.error.issues, partPrefix(failed.target)));
   const body = (await c.req.json()) as unknown;
   const list = typeof body === "object" && body !== null ? (body as { funds?: unknown }).funds : undefined;
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_ROWS_PER_BATCH) {

@@ -8,14 +8,17 @@ import { idempotency } from "../idempotency.ts";
 import type { FailedPart } from "../ledger/batch.ts";
 import { submitFunds, type WriteContext } from "../ledger/submit.ts";
 import { BatchErrors, checkFundReference, fundProblems, schemaErrors } from "../ledger/validate.ts";
-import { invalid, Problem } from "../problem.ts";
+import { invalid, Problem, partPrefix } from "../problem.ts";
 import { sendList } from "../respond.ts";
 import { fundDaily } from "./daily.ts";
-import { bearer, ListFormat, WRITE_PROBLEMS, WriteHeaders } from "./openapi.ts";
+import { bearer, ListFormat, PARAMETER_PROBLEMS, problem, WRITE_PROBLEMS, WriteHeaders } from "./openapi.ts";
+import { FundDayRowSchema, FundSummarySchema } from "./read-schemas.ts";
 
 export const funds = new OpenAPIHono<AppEnv>();
 
 const TickerParam = z.object({ ticker: Ticker.openapi({ param: { name: "ticker", in: "path" } }) });
+const NO_SUCH_FUND = problem("No such fund");
+const CsvTable = { "text/csv": { schema: z.string().openapi({ description: "The rows as a CSV table" }) } };
 
 const putFund = createRoute({
   method: "put",
@@ -60,7 +63,7 @@ funds.openapi(
  * checks (unknown asset, calendar, listing day closed) of the fields that passed it.
  */
 async function refuseFund(c: WriteContext, failed: FailedPart): Promise<never> {
-  if (failed.target !== "json") throw invalid(schemaErrors(failed.error.issues));
+  if (failed.target !== "json") throw invalid(schemaErrors(failed.error.issues, partPrefix(failed.target)));
   const assets = new Set((await loadAssets(c.env.DB)).keys());
   const problems = fundProblems(FundInput, await c.req.json(), "", assets);
   throw invalid(problems.length > 0 ? problems : schemaErrors(failed.error.issues));
@@ -73,7 +76,10 @@ const listRoute = createRoute({
   request: { query: z.object({ format: ListFormat }) },
   responses: {
     200: {
-      content: { "application/json": { schema: z.object({ funds: z.array(z.any()) }) } },
+      content: {
+        "application/json": { schema: z.object({ funds: z.array(FundSummarySchema) }) },
+        ...CsvTable,
+      },
       description: "Funds",
     },
   },
@@ -87,8 +93,9 @@ const oneRoute = createRoute({
   summary: "One fund: metadata and latest figures",
   request: { params: TickerParam },
   responses: {
-    200: { content: { "application/json": { schema: z.any() } }, description: "The fund" },
-    404: WRITE_PROBLEMS[422],
+    200: { content: { "application/json": { schema: FundSummarySchema } }, description: "The fund" },
+    404: NO_SUCH_FUND,
+    422: PARAMETER_PROBLEMS,
   },
 });
 
@@ -116,8 +123,21 @@ const dailyRoute = createRoute({
     }),
   },
   responses: {
-    200: { content: { "application/json": { schema: z.any() } }, description: "Daily rows" },
-    404: WRITE_PROBLEMS[422],
+    200: {
+      content: {
+        "application/json": {
+          schema: z.object({
+            fund: z.string().openapi({ description: "The ticker as asked for" }),
+            as_of: z.string().optional().openapi({ description: "The as_of asked for, when one was" }),
+            rows: z.array(FundDayRowSchema),
+          }),
+        },
+        ...CsvTable,
+      },
+      description: "Daily rows, by date",
+    },
+    404: NO_SUCH_FUND,
+    422: PARAMETER_PROBLEMS,
   },
 });
 

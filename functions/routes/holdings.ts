@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HoldingInput, HoldingsBody } from "../../shared/schemas.ts";
 import type { AppEnv } from "../auth.ts";
-import { loadAssets, loadFunds } from "../db/reference.ts";
+import { loadReference } from "../db/reference.ts";
 import { type BatchSpec, handleBatch } from "../ledger/batch.ts";
 import { HOLDING_KIND } from "../ledger/kinds.ts";
 import {
@@ -24,13 +24,11 @@ const HOLDINGS: BatchSpec<typeof HoldingInput> = {
   fundsOf: (holding) => [{ field: "fund", fund: holding.fund }],
   keyOf: (row) => `${row.fund}|${row.date}|${row.source}`,
   validate: async (db, caller, holdings, errors) => {
-    const reference = todayReference(
-      await loadFunds(
-        db,
-        holdings.map(({ row }) => row.fund),
-      ),
-      await loadAssets(db),
+    const { funds, assets } = await loadReference(
+      db,
+      holdings.map(({ row }) => row.fund),
     );
+    const reference = todayReference(funds, assets);
     return holdings.map(({ row: holding, at }) => {
       const fund = knownFund(errors, reference, `${at}/fund`, holding.fund);
       const decimals = fund ? reference.assets.get(fund.asset)?.decimals : undefined;

@@ -22,6 +22,11 @@ export const WRITE_PROBLEMS = {
   429: problem("Rate limited"),
 } as const;
 
+/** A read's refusal of its parameters: a date that is not one, from after to, a ticker of the wrong shape. */
+export const PARAMETER_PROBLEMS = problem(
+  "Invalid parameters, each named by a JSON pointer (/query/from, /path/ticker)",
+);
+
 export const bearer = [{ bearerAuth: [] }];
 
 export const WriteHeaders = z.object({

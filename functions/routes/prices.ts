@@ -15,7 +15,7 @@ import {
 } from "../ledger/validate.ts";
 import { sendList } from "../respond.ts";
 import { checkRange } from "./flows.ts";
-import { batchRoute, ListFormat, WRITE_PROBLEMS } from "./openapi.ts";
+import { batchRoute, ListFormat, PARAMETER_PROBLEMS } from "./openapi.ts";
 import { PriceRecordSchema } from "./read-schemas.ts";
 
 export const prices = new OpenAPIHono<AppEnv>();
@@ -73,7 +73,7 @@ const getPrices = createRoute({
       content: { "application/json": { schema: z.object({ prices: z.array(PriceRecordSchema) }) } },
       description: "Price marks",
     },
-    422: WRITE_PROBLEMS[422],
+    422: PARAMETER_PROBLEMS,
   },
 });
 

@@ -6,7 +6,7 @@ import { loadFunds } from "../db/reference.ts";
 import { insertToken, revokeToken } from "../db/tokens.ts";
 import type { FailedPart } from "../ledger/batch.ts";
 import { schemaErrors } from "../ledger/validate.ts";
-import { type FieldError, invalid, Problem } from "../problem.ts";
+import { type FieldError, invalid, Problem, partPrefix } from "../problem.ts";
 import { bearer, problem, WRITE_PROBLEMS } from "./openapi.ts";
 
 export const tokens = new OpenAPIHono<AppEnv>();
@@ -96,7 +96,7 @@ async function refuseToken(
   request: { json(): Promise<unknown> },
   failed: FailedPart,
 ): Promise<never> {
-  const errors = schemaErrors(failed.error.issues);
+  const errors = schemaErrors(failed.error.issues, partPrefix(failed.target));
   if (failed.target === "json") {
     const body = await request.json();
     const listed =

@@ -4,7 +4,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../functions/app.ts";
-import { ADMIN, FUND, freshTicker, json, putFund, tableCount } from "./api.ts";
+import { ADMIN, type Call, FUND, freshTicker, json, putFund, tableCount } from "./api.ts";
 
 type Problem = { status: number; detail: string; errors: { pointer: string; detail: string }[] };
 
@@ -159,6 +159,27 @@ describe("every fault of a request in one answer", () => {
       created.body.token,
     );
     expect(pointers(problem)).toEqual(["/flows/0/status"]);
+  });
+});
+
+describe("parameters named by their part of the request", () => {
+  it("points at a query or path parameter the same way, whether its schema or the route refused it", async () => {
+    const ticker = freshTicker("Q");
+    await putFund(ticker);
+    const cases: [string, Call, string[]][] = [
+      ["/v1/flows?from=yesterday", {}, ["/query/from"]], // the schema
+      ["/v1/flows?from=2024-02-01&to=2024-01-01", {}, ["/query/from"]], // the route's own check
+      [`/v1/funds/${ticker}/daily?as_of=soon`, {}, ["/query/as_of"]],
+      ["/v1/aggregate?period=fortnight", {}, ["/query/period"]],
+      ["/v1/funds/ibit", {}, ["/path/ticker"]],
+      ["/v1/funds/ibit", { method: "PUT", body: FUND }, ["/path/ticker"]],
+      ["/v1/funds?dry_run=yes", { body: { funds: [{ ticker, ...FUND }] } }, ["/query/dry_run"]],
+    ];
+    for (const [path, options, expected] of cases) {
+      const answer = await json<Problem>(path, options);
+      expect(answer.status, path).toBe(422);
+      expect(pointers(answer.body), path).toEqual(expected);
+    }
   });
 });
 

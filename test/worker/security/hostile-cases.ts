@@ -751,11 +751,8 @@ function bodyFaults(
       fc
         .tuple(validBody, fc.constantFrom("yes", "1", "TRUE", "on", "", "true%00", "true&dry_run=false"))
         .map(([body, value]) => ({
-          ...baseCase("dry_run not true or false", method, `${path}?dry_run=${value}`, body, [
-            ...fields,
-            "dry_run",
-          ]),
-          pointers: ["/dry_run"],
+          ...baseCase("dry_run not true or false", method, `${path}?dry_run=${value}`, body, fields),
+          pointers: ["/query/dry_run"],
         })),
     );
   }
@@ -943,7 +940,7 @@ export function fundCases(fixture: Fixture, count: number, seed: number): Case[]
         FUND_FIELDS,
       ),
       statuses: [404, 422],
-      pointers: ["/ticker"],
+      pointers: ["/path/ticker"],
     }));
   const arbitrary = fc.oneof(
     { weight: 12, arbitrary: faulty },

@@ -112,12 +112,22 @@ function pointerFlaws(request: Case, errors: { pointer: string; detail: string }
     if (!named) flaws.push(`no error names ${JSON.stringify(expected)}`);
   }
   for (const { pointer, detail } of errors) {
-    if (typeof pointer !== "string" || !pointerIsReal(sent, pointer, request.fields))
+    if (
+      typeof pointer !== "string" ||
+      !(pointerIsReal(sent, pointer, request.fields) || isParameter(request, pointer))
+    )
       flaws.push(`pointer ${JSON.stringify(pointer)} names no field of the request`);
     if (/decimal string or a number/.test(detail) && !DECIMAL_FIELDS.test(pointer))
       flaws.push(`${pointer} is said to need a number: ${detail}`);
   }
   return flaws;
+}
+
+/** A pointer at a parameter (`/query/dry_run`, `/path/ticker`): one the request's URL carries, or the case names. */
+function isParameter(request: Case, pointer: string): boolean {
+  const [, part, name = ""] = /^\/(query|path)\/([^/]+)$/.exec(pointer) ?? [];
+  if (part === "query") return new URL(request.path, "http://aumflow.test").searchParams.has(name);
+  return part === "path" && request.pointers.includes(pointer);
 }
 
 /** Sends every case, IN_FLIGHT at a time, rotating provider tokens (admin-only cases use the admin token). */
