@@ -29,7 +29,7 @@ type App = { request: (path: string, init: undefined, env: object) => Response |
 /**
  * The document as the app answers GET /v1/openapi.json, computed here in Node without a server: the
  * route reads no binding, and the read middleware before it only asks D1 for the data version, which
- * this stand-in answers as that of an empty database. test/node/client.test.ts checks that the
+ * this stand-in answers as that of an empty database. test/functions/client.node.test.ts checks that the
  * document `wrangler dev` serves gives the same file.
  */
 export async function appDocument(): Promise<object> {

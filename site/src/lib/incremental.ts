@@ -1,6 +1,6 @@
 // The fingerprints of the build units (build-units.ts): everything a fund's page, a fund's open data
 // files, a weekly report or a flow table's year is made from. An input left out here would keep a page that should change; the test that
-// an incremental build equals a full one (test/node/site-incremental.test.ts) is what guards it.
+// an incremental build equals a full one (test/site/incremental.test.ts) is what guards it.
 import { createHash, type Hash } from "node:crypto";
 import { isoWeekMonday, toDayNumber } from "../../../shared/dates.ts";
 import type { FundSummary } from "../../../shared/export.ts";

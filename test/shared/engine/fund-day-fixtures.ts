@@ -31,6 +31,25 @@ export interface DaySpec {
   market?: bigint;
 }
 
+/** Whole dollars to cents, and the day specs the hand-computed examples are written in. */
+export const usd = (dollars: number) => BigInt(dollars * 100);
+export const hol = (aum: number, market = 0): DaySpec => ({
+  state: "holiday",
+  aum: usd(aum),
+  market: usd(market),
+});
+export const fin = (flow: number, aum: number): DaySpec => ({
+  state: "final",
+  flow: usd(flow),
+  aum: usd(aum),
+});
+export const miss = (aum: number): DaySpec => ({ state: "missing", aum: usd(aum) });
+export const prov = (flow: number, aum: number): DaySpec => ({
+  state: "provisional",
+  flow: usd(flow),
+  aum: usd(aum),
+});
+
 /** One row per spec, on consecutive calendar days from `start`. */
 export function fundDays(start: string, specs: readonly DaySpec[]): FundDay[] {
   let previousAum = 0n;

@@ -12,7 +12,7 @@ import {
   reportDateOf,
 } from "../../../shared/engine/summary.ts";
 import type { AttributionChange } from "../../../shared/export.ts";
-import { type DaySpec, fundDays, fundsArbitrary, makeFund } from "./fund-day-fixtures.ts";
+import { fin, fundDays, fundsArbitrary, makeFund, miss, prov } from "./fund-day-fixtures.ts";
 import { aggregateFundDays, type FundDays } from "./group-series.ts";
 
 function summarise(
@@ -151,15 +151,6 @@ describe("buildSummary", () => {
 
 // Monday 2024-01-08 to Wednesday 2024-01-10. A and B hold BTC, C holds ETH. On Tuesday C and A have
 // reported and B has not; on Wednesday only C has.
-const usd = (dollars: number) => BigInt(dollars * 100);
-const fin = (flow: number, aum: number): DaySpec => ({ state: "final", flow: usd(flow), aum: usd(aum) });
-const prov = (flow: number, aum: number): DaySpec => ({
-  state: "provisional",
-  flow: usd(flow),
-  aum: usd(aum),
-});
-const miss = (aum: number): DaySpec => ({ state: "missing", aum: usd(aum) });
-
 describe("buildSummary on a day still being filled in", () => {
   const funds = [
     {

@@ -7,18 +7,8 @@ import type { AggregateDay } from "../../../shared/engine/aggregate.ts";
 import { computeIndicators, type IndicatorDay } from "../../../shared/engine/indicators.ts";
 import { rollup } from "../../../shared/engine/rollup.ts";
 import { buildSummary, missingFundDays } from "../../../shared/engine/summary.ts";
-import { type DaySpec, fundDays, makeFund } from "./fund-day-fixtures.ts";
+import { fin, fundDays, hol, makeFund, miss, prov, usd } from "./fund-day-fixtures.ts";
 import { aggregateFundDays } from "./group-series.ts";
-
-const usd = (dollars: number) => BigInt(dollars * 100);
-const hol = (aum: number, market = 0): DaySpec => ({ state: "holiday", aum: usd(aum), market: usd(market) });
-const fin = (flow: number, aum: number): DaySpec => ({ state: "final", flow: usd(flow), aum: usd(aum) });
-const miss = (aum: number): DaySpec => ({ state: "missing", aum: usd(aum) });
-const prov = (flow: number, aum: number): DaySpec => ({
-  state: "provisional",
-  flow: usd(flow),
-  aum: usd(aum),
-});
 
 const start = "2024-01-07";
 const funds = [
