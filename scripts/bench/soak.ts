@@ -4,34 +4,19 @@
 // then, and reads of the API and of the site, all while the site rebuilds. Counts every answer that
 // is not a success (the aim is none), the restarts of the Worker (none: a rebuild must never restart
 // it), the latencies of each kind, and the memory (RSS) of every process the product runs.
-import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+//
+// The parts: soak-product.ts (the fresh product), soak-feed.ts (the feed and its latencies),
+// soak-memory.ts (the RSS per role); here they are run together and the figures put in one answer.
+import { rmSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { runImport } from "../import.ts";
-import { DEMO_FILES } from "../lib/demo.ts";
-import { applyLocalMigrations, freezeWorker } from "../lib/local-server.ts";
-import { type Product, startProduct } from "../lib/product.ts";
+import type { Product } from "../lib/product.ts";
+import { createFeed, type Latencies, prepareFeed } from "./soak-feed.ts";
+import { memorySampler, type ProcessMemory } from "./soak-memory.ts";
+import { SOAK_TOKEN, startSoakProduct } from "./soak-product.ts";
 
-export const SOAK_TOKEN = "soak-admin-token";
-
-export interface Latencies {
-  count: number;
-  errors: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
-
-export interface ProcessMemory {
-  /** What the process is: front server and feed (this process), guard, wrangler, workerd, site build… */
-  role: string;
-  /** Processes seen in that role over the run (workerd is two at once; every site build is one). */
-  processes: number;
-  /** The largest RSS the role's processes had together at one sample, and at the end. */
-  peakMb: number;
-  endMb: number;
-}
+export type { Latencies } from "./soak-feed.ts";
+export type { ProcessMemory } from "./soak-memory.ts";
+export { SOAK_TOKEN, startSoakProduct } from "./soak-product.ts";
 
 export interface SoakFigures {
   seconds: number;
@@ -75,170 +60,11 @@ export interface SoakOptions {
   say?: (line: string) => void;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function latencies(samples: number[], errors: number): Latencies {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? 0;
-  return { count: samples.length, errors, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? 0 };
-}
-
-/** Every process descended from `root`, with its parent, command line and RSS (Linux /proc). */
-function processTree(root: number): { pid: number; cmdline: string; rssKb: number }[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parents.set(Number(entry), ppid);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const inTree = (pid: number): boolean => {
-    for (let at: number | undefined = pid, hops = 0; at !== undefined && hops < 64; hops++) {
-      if (at === root) return true;
-      if (at <= 1) return false;
-      at = parents.get(at);
-    }
-    return false;
-  };
-  const tree = [];
-  for (const pid of parents.keys()) {
-    if (!inTree(pid)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-      const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      // Kernel threads and exiting processes have no command line and no memory of their own.
-      if (rss && cmdline.trim()) tree.push({ pid, cmdline, rssKb: Number(rss[1]) });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return tree;
-}
-
-function roleOf(pid: number, cmdline: string): string {
-  if (pid === process.pid) return "front server, feed and bench (this process)";
-  if (cmdline.includes("guard.ts")) return "guard";
-  if (cmdline.includes("build-site.ts")) return "site build";
-  if (cmdline.includes("wrangler-dist")) return "wrangler";
-  if (cmdline.includes(".bin/wrangler")) return "wrangler launcher";
-  if (cmdline.includes("workerd")) return "workerd";
-  if (cmdline.includes("esbuild")) return "esbuild";
-  return cmdline.split(" ")[0] ?? "other";
-}
-
-/** Samples the RSS of this process and everything under it every `everyMs`, per role. */
-function memorySampler(everyMs: number) {
-  const roles = new Map<string, { pids: Set<number>; peakKb: number; endKb: number }>();
-  const sample = () => {
-    const now = new Map<string, number>();
-    for (const { pid, cmdline, rssKb } of processTree(process.pid)) {
-      const role = roleOf(pid, cmdline);
-      now.set(role, (now.get(role) ?? 0) + rssKb);
-      const seen = roles.get(role) ?? { pids: new Set(), peakKb: 0, endKb: 0 };
-      seen.pids.add(pid);
-      roles.set(role, seen);
-    }
-    for (const [role, seen] of roles) {
-      const kb = now.get(role) ?? 0;
-      seen.peakKb = Math.max(seen.peakKb, kb);
-      seen.endKb = kb;
-    }
-  };
-  const canSample = process.platform === "linux";
-  const timer = canSample ? setInterval(sample, everyMs) : null;
-  if (canSample) sample();
-  return {
-    stop: (): ProcessMemory[] => {
-      if (timer) clearInterval(timer);
-      return [...roles]
-        .map(([role, seen]) => ({
-          role,
-          processes: seen.pids.size,
-          peakMb: Math.round(seen.peakKb / 1024),
-          endMb: Math.round(seen.endKb / 1024),
-        }))
-        .sort((a, b) => b.peakMb - a.peakMb);
-    },
-  };
-}
-
-interface Flow {
-  fund: string;
-  date: string;
-}
-
-async function api<T>(base: string, token: string, pathAndQuery: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${base}${pathAndQuery}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${pathAndQuery}: HTTP ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
-/** The soak itself, against a product already loaded (the tests call it on one of their own). */
-export async function soak(product: Product, options: SoakOptions): Promise<SoakFigures> {
-  const say = options.say ?? (() => undefined);
-  const base = product.url;
-  const writesPerSecond = options.writesPerSecond ?? 10;
-  const readsPerSecond = options.readsPerSecond ?? 10;
-  const batchEvery = (options.batchEverySeconds ?? 30) * 1000;
-  const loadStart = os.loadavg()[0] ?? 0;
-
-  // The (fund, date) keys on record are valid trading days of their funds: the feed restates them.
-  const { flows: onRecord } = await api<{ flows: Flow[] }>(base, SOAK_TOKEN, "/v1/flows");
-  const keys = new Map(onRecord.map(({ fund, date }) => [`${fund} ${date}`, { fund, date }]));
-  const known = [...keys.values()];
-  if (known.length === 0) throw new Error("soak: the product holds no flows to restate");
-  // One token per kind of writer: the API allows each token 600 requests a minute.
-  const tokens: string[] = [];
-  for (const name of ["soak-feed-a", "soak-feed-b", "soak-batches"]) {
-    const created = await api<{ token: string }>(base, SOAK_TOKEN, "/v1/tokens", {
-      name,
-      scopes: ["flows:write"],
-    });
-    tokens.push(created.token);
-  }
-  const ticker = known[0]?.fund ?? "IBIT";
-  const readPaths = [
-    "/v1/summary",
-    `/v1/funds/${ticker}/daily`,
-    "/v1/aggregate?by=issuer&period=week",
-    "/v1/health",
-    "/",
-    `/funds/${ticker}/`,
-    "/weekly/",
-  ];
-
-  const failures: Record<string, number> = {};
-  const failureSamples: string[] = [];
-  const fail = (kind: string, what: string, detail: string) => {
-    failures[`${kind} ${what}`] = (failures[`${kind} ${what}`] ?? 0) + 1;
-    if (failureSamples.length < 10) failureSamples.push(`${kind} ${what}: ${detail.slice(0, 200)}`);
-  };
-  const timed = async (kind: string, samples: number[], send: () => Promise<Response>): Promise<boolean> => {
-    const sent = performance.now();
-    try {
-      const response = await send();
-      const text = await response.text();
-      samples.push(performance.now() - sent);
-      if (response.ok) return true;
-      fail(kind, String(response.status), text);
-    } catch (error) {
-      samples.push(performance.now() - sent);
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      fail(kind, cause, String(error));
-    }
-    return false;
-  };
-
-  // Restarts of the Worker show in wrangler's output; count them from now on.
+/**
+ * Counts, from now until `stop`, the restarts of the Worker that show in wrangler's output: reloads
+ * ("Reloading local server"), crashes ("The Workers runtime crashed"), and its lines about either.
+ */
+function watchServerOutput(product: Product) {
   let workerReloads = 0;
   let workerCrashes = 0;
   const serverNotes: string[] = [];
@@ -252,22 +78,37 @@ export async function soak(product: Product, options: SoakOptions): Promise<Soak
   const server = product.supervisor.current();
   server?.process.stdout?.on("data", countReloads);
   server?.process.stderr?.on("data", countReloads);
+  return {
+    stop: () => {
+      server?.process.stdout?.off("data", countReloads);
+      server?.process.stderr?.off("data", countReloads);
+      return { workerReloads, workerCrashes, serverNotes };
+    },
+  };
+}
+
+/** The soak itself, against a product already loaded (the tests call it on one of their own). */
+export async function soak(product: Product, options: SoakOptions): Promise<SoakFigures> {
+  const say = options.say ?? (() => undefined);
+  const writesPerSecond = options.writesPerSecond ?? 10;
+  const readsPerSecond = options.readsPerSecond ?? 10;
+  const batchEvery = (options.batchEverySeconds ?? 30) * 1000;
+  const loadStart = os.loadavg()[0] ?? 0;
+  const targets = await prepareFeed(product.url, SOAK_TOKEN);
+
+  const serverOutput = watchServerOutput(product);
   const restartsBefore = product.supervisor.restarts();
   const buildsBefore = product.site.builds();
   const buildFailuresBefore = product.site.failures();
 
   const memory = memorySampler(1000);
-  const writeMs: number[] = [];
-  const batchMs: number[] = [];
-  const readMs: number[] = [];
-  let writeErrors = 0;
-  let batchErrors = 0;
-  let readErrors = 0;
-  let batchRows = 0;
-  const pending: Promise<unknown>[] = [];
-  const started = performance.now();
-  const deadline = started + options.seconds * 1000;
-  const run = `${Date.now().toString(36)}`;
+  const feed = createFeed(targets, {
+    base: product.url,
+    seconds: options.seconds,
+    writesPerSecond,
+    readsPerSecond,
+    batchEveryMs: batchEvery,
+  });
 
   let rebuilding: Promise<unknown> = Promise.resolve();
   if (options.rebuilds === undefined || options.rebuilds === "watch") product.site.watch(1000);
@@ -285,99 +126,27 @@ export async function soak(product: Product, options: SoakOptions): Promise<Soak
     })();
   }
 
-  const writer = async () => {
-    for (let n = 0; performance.now() < deadline; n++) {
-      const due = started + (n * 1000) / writesPerSecond;
-      await sleep(Math.max(0, due - performance.now()));
-      if (performance.now() >= deadline) break;
-      const key = known[n % known.length] as Flow;
-      const flow = {
-        ...key,
-        net_flow_usd: `${(n % 997) - 498}.${String(n % 100).padStart(2, "0")}`,
-        source: "soak-feed",
-      };
-      const token = tokens[n % 2] as string;
-      pending.push(
-        timed("write", writeMs, () =>
-          fetch(`${base}/v1/flows`, {
-            method: "POST",
-            headers: {
-              authorization: `Bearer ${token}`,
-              "content-type": "application/json",
-              "idempotency-key": `soak-${run}-write-${n}`,
-            },
-            body: JSON.stringify({ flows: [flow] }),
-          }),
-        ).then((ok) => {
-          if (!ok) writeErrors += 1;
-        }),
-      );
-    }
-  };
-  const batcher = async () => {
-    for (let n = 0; ; n++) {
-      // The first at a third of the run (the site is rebuilding by then), then every batchEvery.
-      const due = started + Math.min(options.seconds * 333, batchEvery) + n * batchEvery;
-      if (due >= deadline && n > 0) break;
-      await sleep(Math.max(0, due - performance.now()));
-      const rows = known.slice(0, 5000).map((key, i) => ({
-        ...key,
-        net_flow_usd: `${(i % 1999) - 999 + n}.00`,
-        source: `soak-batch-${n % 3}`,
-      }));
-      batchRows += rows.length;
-      const ok = await timed("batch", batchMs, () =>
-        fetch(`${base}/v1/flows`, {
-          method: "POST",
-          headers: {
-            authorization: `Bearer ${tokens[2]}`,
-            "content-type": "application/json",
-            "idempotency-key": `soak-${run}-batch-${n}`,
-          },
-          body: JSON.stringify({ flows: rows }),
-        }),
-      );
-      if (!ok) batchErrors += 1;
-      if (performance.now() >= deadline) break;
-    }
-  };
-  const reader = async () => {
-    for (let n = 0; performance.now() < deadline; n++) {
-      const due = started + (n * 1000) / readsPerSecond;
-      await sleep(Math.max(0, due - performance.now()));
-      if (performance.now() >= deadline) break;
-      const target = readPaths[n % readPaths.length] as string;
-      pending.push(
-        timed("read", readMs, () => fetch(`${base}${target}`)).then((ok) => {
-          if (!ok) readErrors += 1;
-        }),
-      );
-    }
-  };
-
   say(
     `soak: ${options.seconds} s of ${writesPerSecond} writes/s, ${readsPerSecond} reads/s and a ` +
-      `${known.length}-row batch every ${Math.round(batchEvery / 1000)} s, the site rebuilding`,
+      `${targets.known.length}-row batch every ${Math.round(batchEvery / 1000)} s, the site rebuilding`,
   );
-  await Promise.all([writer(), batcher(), reader()]);
-  await Promise.all(pending);
+  const fed = await feed.run();
   await rebuilding;
   // The build under way when the feed ended is let finish: it was made while the feed ran.
   await product.site.finish();
-  server?.process.stdout?.off("data", countReloads);
-  server?.process.stderr?.off("data", countReloads);
+  const { workerReloads, workerCrashes, serverNotes } = serverOutput.stop();
 
   const siteBuildFailures = product.site.failures() - buildFailuresBefore;
-  if (siteBuildFailures > 0) failures["site build failed"] = siteBuildFailures;
+  if (siteBuildFailures > 0) fed.failures["site build failed"] = siteBuildFailures;
   return {
-    seconds: (performance.now() - started) / 1000,
+    seconds: (performance.now() - feed.started) / 1000,
     writesPerSecond,
-    writes: latencies(writeMs, writeErrors),
-    batches: { ...latencies(batchMs, batchErrors), rows: batchRows },
-    reads: latencies(readMs, readErrors),
-    errors: writeErrors + batchErrors + readErrors + siteBuildFailures,
-    failures,
-    failureSamples,
+    writes: fed.writes,
+    batches: fed.batches,
+    reads: fed.reads,
+    errors: fed.errors + siteBuildFailures,
+    failures: fed.failures,
+    failureSamples: fed.failureSamples,
     siteBuilds: product.site.builds() - buildsBefore,
     siteBuildFailures,
     workerReloads,
@@ -387,45 +156,6 @@ export async function soak(product: Product, options: SoakOptions): Promise<Soak
     memory: memory.stop(),
     loadAverage: { start: loadStart, end: os.loadavg()[0] ?? 0 },
   };
-}
-
-/**
- * A fresh product for the soak, in a temporary directory under .wrangler (inside the repository, as
- * the site builds need: ProductOptions.workDir): an empty state, a frozen copy of the Worker (edits
- * to the sources during the run must not restart it), the demo sample loaded and the site built.
- */
-export async function startSoakProduct(
-  say: (line: string) => void,
-): Promise<{ product: Product; work: string }> {
-  const work = await mkdtemp(path.join(path.resolve(".wrangler"), "aumflow-soak-"));
-  try {
-    const persistTo = path.join(work, "state");
-    await applyLocalMigrations(persistTo);
-    const product = await startProduct({
-      port: 0,
-      persistTo,
-      config: freezeWorker(path.join(work, "worker")),
-      vars: { ADMIN_TOKEN: SOAK_TOKEN },
-      workDir: path.join(work, "product"),
-      say,
-    });
-    try {
-      await runImport({
-        files: DEMO_FILES,
-        api: product.url,
-        token: SOAK_TOKEN,
-        stderr: { write: () => true },
-      });
-      await product.site.rebuild();
-    } catch (error) {
-      await product.stop();
-      throw error;
-    }
-    return { product, work };
-  } catch (error) {
-    rmSync(work, { recursive: true, force: true });
-    throw error;
-  }
 }
 
 /** The bench stage: a fresh product (startSoakProduct), the soak, all gone after. */
