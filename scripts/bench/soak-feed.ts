@@ -34,8 +34,9 @@ export interface FeedFigures {
   writes: Latencies;
   batches: Latencies & { rows: number };
   reads: Latencies;
-  /** Answers other than 2xx and failed requests, all kinds together. */
+  /** Answers other than 2xx and failed requests, all kinds together: the aim is 0. */
   errors: number;
+  /** How each failure answered ("write 503", "read ECONNRESET"), and the first few in full. */
   failures: Record<string, number>;
   failureSamples: string[];
 }

@@ -10,7 +10,7 @@
 import { rmSync } from "node:fs";
 import os from "node:os";
 import type { Product } from "../lib/product.ts";
-import { createFeed, type Latencies, prepareFeed } from "./soak-feed.ts";
+import { createFeed, type FeedFigures, prepareFeed } from "./soak-feed.ts";
 import { memorySampler, type ProcessMemory } from "./soak-memory.ts";
 import { SOAK_TOKEN, startSoakProduct } from "./soak-product.ts";
 
@@ -18,17 +18,10 @@ export type { Latencies } from "./soak-feed.ts";
 export type { ProcessMemory } from "./soak-memory.ts";
 export { SOAK_TOKEN, startSoakProduct } from "./soak-product.ts";
 
-export interface SoakFigures {
+/** The feed's figures (soak-feed.ts: latencies, errors, the aim 0), and the product's under it. */
+export interface SoakFigures extends FeedFigures {
   seconds: number;
   writesPerSecond: number;
-  writes: Latencies;
-  batches: Latencies & { rows: number };
-  reads: Latencies;
-  /** Answers other than 2xx and failed requests, all kinds together: the aim is 0. */
-  errors: number;
-  /** How each failure answered ("write 503", "read ECONNRESET"), and the first few in full. */
-  failures: Record<string, number>;
-  failureSamples: string[];
   siteBuilds: number;
   /** Site builds that failed during the run (counted among the errors). */
   siteBuildFailures: number;
