@@ -120,10 +120,14 @@ export function dateFlags(data: SiteData, fundByTicker: Map<string, FundSummary>
   };
 }
 
+const ISO_WEEK = /^\d{4}-W\d{2}$/;
+
 /** Each fund's slice of one ISO week ("2024-W02"), in the order of `funds`; funds not listed in it have none. */
 export function fundsInWeek(funds: FundSummary[], historyOf: (ticker: string) => FundHistory, label: string) {
-  const monday = toDayNumber(isoWeekMonday(label));
   const list: { fund: FundSummary; slice: Slice }[] = [];
+  // No week at all (a site with no data yet asks for its latest week, "") has no fund in it.
+  if (!ISO_WEEK.test(label)) return list;
+  const monday = toDayNumber(isoWeekMonday(label));
   for (const fund of funds) {
     const history = historyOf(fund.ticker);
     const first = history.day[0];
