@@ -11,10 +11,11 @@
 //
 // The state lives on globalThis: Astro runs the pages from its own bundle of this file, and
 // build-site's process, which writes the manifest at the end, imports it apart. This module imports
-// nothing of the site, so that process can.
+// nothing of the site but atomic-file.ts (node:fs alone), so that process can.
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { writeFileAtomic } from "./atomic-file.ts";
 
 export interface BuildUnit {
   fingerprint: string;
@@ -98,25 +99,17 @@ export function keptValue<T>(
   }
   const value = compute();
   mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}`;
-  writeFileSync(temporary, JSON.stringify(codec.encode(value)));
-  renameSync(temporary, file);
+  writeFileAtomic(file, JSON.stringify(codec.encode(value)));
   return value;
 }
 
 /** Deletes the kept values this build did not use: what no page needs again is not kept. */
-export function pruneKept(): number {
+export function pruneKept(): void {
   const cache = process.env.AUMFLOW_SITE_CACHE;
-  if (!cache) return 0;
+  if (!cache) return;
   const dir = path.join(cache, KEPT_DIR);
   const used = state().kept;
-  let removed = 0;
-  for (const name of safeList(dir))
-    if (!used.has(name)) {
-      rmSync(path.join(dir, name), { force: true });
-      removed++;
-    }
-  return removed;
+  for (const name of safeList(dir)) if (!used.has(name)) rmSync(path.join(dir, name), { force: true });
 }
 
 function safeList(dir: string): string[] {

@@ -50,7 +50,7 @@ export function summariseFlowYear(table: FlowTable): FlowYearSummary {
 export function flowYearSummary(model: Model, scope: FlowScope, year: string): FlowYearSummary {
   return keptValue(
     "flow-year-summary",
-    `${scope.slug}\u0000${year}\u0000${flowYearFingerprint(model, scope, year, "usd")}`,
+    flowYearFingerprint(model, scope, year, "usd"),
     () => summariseFlowYear(flowTable(model, scope, year, "usd")),
     CODEC,
   );

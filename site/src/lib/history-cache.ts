@@ -3,16 +3,18 @@
 // the next build reads the other 999 from here instead of moving 1.4 GB of JSON again.
 //
 // Per fund and version, three files: the typed columns, the marks and the weeks' digests (v8
-// serialized, a few hundred kB for ten years), and the open data files themselves (the JSON as the API wrote it, the CSV). The
+// serialized, a few hundred kB for ten years), and the open data files themselves (the JSON as the
+// API wrote it, the CSV). The
 // columns are read for every fund; the files only when a page or file being built asks for them.
 // Each entry also keeps the fund's latest figures as the export gave them: an entry whose version
 // matches but whose figures do not (another database answering at the same address, numbered from
 // 1 again) is not used.
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { FundSummary } from "../../../shared/export.ts";
+import { writeFileAtomic } from "./atomic-file.ts";
 import type { Bytes, FundHistory } from "./history.ts";
 import { type WeekDigests, weekDigests } from "./week-digests.ts";
 
@@ -66,7 +68,7 @@ export function readCachedHistory(dir: string, fund: FundSummary): CachedHistory
   // An entry kept before weeks had digests gets them once (week-digests.ts reads only the columns).
   if (!entry.columns.weeks) {
     entry.columns.weeks = weekDigests(entry.columns as FundHistory);
-    putFile(path.join(dir, fileName(fund.ticker, version, "v8")), serialize(entry));
+    writeFileAtomic(path.join(dir, fileName(fund.ticker, version, "v8")), serialize(entry));
   }
   const lazy = (kind: "json" | "csv") => {
     let bytes: Bytes | undefined;
@@ -97,7 +99,7 @@ export function writeCachedHistory(dir: string, fund: FundSummary, history: Fund
   const columns = { ...rows, weeks: weekDigests(history) };
   const entry: Entry = { columns, sums, latest: latestOf(fund) };
   const put = (kind: "v8" | "json" | "csv", bytes: Uint8Array) =>
-    putFile(path.join(dir, fileName(fund.ticker, version, kind)), bytes);
+    writeFileAtomic(path.join(dir, fileName(fund.ticker, version, kind)), bytes);
   // The columns last: an entry is found by them, so it is found only once its files are there.
   put("json", json);
   put("csv", csv);
@@ -109,10 +111,4 @@ export function writeCachedHistory(dir: string, fund: FundSummary, history: Fund
     if (!rest.startsWith(`${version}.`)) rmSync(path.join(dir, name), { force: true });
   }
   return { ...history, weeks: columns.weeks, sums };
-}
-
-/** Writes under a temporary name, then renames: a reader finds the old file or the new, never half. */
-function putFile(file: string, bytes: Uint8Array): void {
-  writeFileSync(`${file}.tmp`, bytes);
-  renameSync(`${file}.tmp`, file);
 }

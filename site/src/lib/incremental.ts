@@ -1,6 +1,7 @@
 // The fingerprints of the build units (build-units.ts): everything a fund's page, a fund's open data
-// files, a weekly report or a flow table's year is made from. An input left out here would keep a page that should change; the test that
-// an incremental build equals a full one (test/site/incremental.test.ts) is what guards it.
+// files, a weekly report or a flow table's year is made from. An input left out here would keep a
+// page that should change; the test that an incremental build equals a full one
+// (test/site/incremental.test.ts) is what guards it.
 import { createHash, type Hash } from "node:crypto";
 import { isoWeekMonday, toDayNumber } from "../../../shared/dates.ts";
 import type { FundSummary } from "../../../shared/export.ts";
@@ -21,22 +22,28 @@ const hash = (value: unknown) =>
     .update(JSON.stringify(value, (key, item) => (key === "days_version" ? undefined : item)))
     .digest("hex");
 
-const assetSeries = new WeakMap<Model, Map<string, string>>();
+/** Fingerprints asked for by many units, by kind and key: each computed once per build (per model). */
+const remembered = new WeakMap<Model, Map<string, string>>();
+
+function once(model: Model, key: string, compute: () => string): string {
+  let known = remembered.get(model);
+  if (!known) {
+    known = new Map();
+    remembered.set(model, known);
+  }
+  let value = known.get(key);
+  if (value === undefined) {
+    value = compute();
+    known.set(key, value);
+  }
+  return value;
+}
 
 /** The asset's AUM day by day, which a fund page's share chart divides by. */
-function assetFingerprint(model: Model, symbol: string): string {
-  let byAsset = assetSeries.get(model);
-  if (!byAsset) {
-    byAsset = new Map();
-    assetSeries.set(model, byAsset);
-  }
-  let found = byAsset.get(symbol);
-  if (found === undefined) {
-    found = hash(model.groupRows("asset", symbol, "day").map((row) => [row.start, row.aum_usd]));
-    byAsset.set(symbol, found);
-  }
-  return found;
-}
+const assetFingerprint = (model: Model, symbol: string) =>
+  once(model, `asset\u0000${symbol}`, () =>
+    hash(model.groupRows("asset", symbol, "day").map((row) => [row.start, row.aum_usd])),
+  );
 
 /** What the fund's daily rows are: their checksum when the cache knows it, else the whole text's. */
 function historyFingerprint(model: Model, ticker: string): string {
@@ -151,22 +158,11 @@ function fundWeeksHash(model: Model, label: string): string {
  * restatements, the funds awaited on its days, the other years (the pager), the report date.
  */
 export function flowYearFingerprint(model: Model, scope: FlowScope, year: string, unit: FlowUnit): string {
-  let byYear = flowYears.get(model);
-  if (!byYear) {
-    byYear = new Map();
-    flowYears.set(model, byYear);
-  }
-  const key = `${scope.slug}\u0000${year}\u0000${unit}`;
-  let found = byYear.get(key);
-  if (found === undefined) {
-    found = computeFlowYearFingerprint(model, scope, year, unit);
-    byYear.set(key, found);
-  }
-  return found;
+  // Asked by a year's page, its CSV and the index pages.
+  return once(model, `flow-year\u0000${scope.slug}\u0000${year}\u0000${unit}`, () =>
+    computeFlowYearFingerprint(model, scope, year, unit),
+  );
 }
-
-/** Asked by a year's page, its CSV and the index pages: computed once per build. */
-const flowYears = new WeakMap<Model, Map<string, string>>();
 
 function computeFlowYearFingerprint(model: Model, scope: FlowScope, year: string, unit: FlowUnit): string {
   const funds = scope.funds.filter((fund) => inYear(fund, year));

@@ -13,6 +13,7 @@ import type { SiteData } from "./data.ts";
 import { type FundHistory, seenAt, stateAt, subjectOf } from "./history.ts";
 import type { PeriodName } from "./model.ts";
 import { type DateFlags, fundDaySlices, rollUp, type Slice } from "./slices.ts";
+import { weekRows } from "./week-digests.ts";
 
 /** Like memo, but keeps only the `size` most recently used answers. */
 export function recent<K, V>(compute: (key: K) => V, size: number): (key: K) => V {
@@ -130,12 +131,9 @@ export function fundsInWeek(funds: FundSummary[], historyOf: (ticker: string) =>
   const monday = toDayNumber(isoWeekMonday(label));
   for (const fund of funds) {
     const history = historyOf(fund.ticker);
-    const first = history.day[0];
-    if (first === undefined) continue;
-    const from = Math.max(0, monday - first);
-    const to = Math.min(history.length, monday + 7 - first);
-    if (from >= to) continue;
-    const days = fundDaySlices(history, from, to).filter((day) => day.status !== "not_listed");
+    const rows = weekRows(history, monday);
+    if (!rows) continue;
+    const days = fundDaySlices(history, ...rows).filter((day) => day.status !== "not_listed");
     const [slice] = rollUp(days, "week");
     if (slice) list.push({ fund, slice });
   }

@@ -3,6 +3,7 @@
 // in the history cache (history-cache.ts), so a build of a thousand funds' ten years hashes the weeks
 // of the funds whose rows moved, not half a million fund-weeks every time.
 import { createHash } from "node:crypto";
+import { fromDayNumber, isoWeekStart, toDayNumber } from "../../../shared/dates.ts";
 import type { FundHistory } from "./history.ts";
 
 export interface WeekDigests {
@@ -35,19 +36,26 @@ export function weekDigest(history: FundHistory, monday: number): Uint8Array | u
   return digests.subarray(week * DIGEST_BYTES, (week + 1) * DIGEST_BYTES);
 }
 
-/** Days since 1970-01-01, a Thursday: the Monday on or before `day`. */
-const mondayOf = (day: number) => day - ((((day + 3) % 7) + 7) % 7);
+/**
+ * The fund's rows [from, to) in the ISO week starting on day `monday`; undefined if it has none.
+ * Rows are one per calendar day, oldest first (history.ts): row i is day day[0] + i.
+ */
+export function weekRows(history: FundHistory, monday: number): [number, number] | undefined {
+  const first = history.day[0];
+  if (first === undefined) return undefined;
+  const from = Math.max(0, monday - first);
+  const to = Math.min(history.length, monday + 7 - first);
+  return from < to ? [from, to] : undefined;
+}
 
-/** Rows are one per calendar day, oldest first (history.ts): row i is day day[0] + i. */
 export function computeWeekDigests(history: FundHistory): WeekDigests {
   const first = history.day[0];
   if (first === undefined) return { firstMonday: 0, digests: new Uint8Array(0) };
-  const firstMonday = mondayOf(first);
+  const firstMonday = toDayNumber(isoWeekStart(fromDayNumber(first)));
   const weeks = Math.ceil((first + history.length - firstMonday) / 7);
   const digests = new Uint8Array(weeks * DIGEST_BYTES);
   for (let week = 0; week < weeks; week++) {
-    const from = Math.max(0, firstMonday + 7 * week - first);
-    const to = Math.min(history.length, firstMonday + 7 * week + 7 - first);
+    const [from, to] = weekRows(history, firstMonday + 7 * week) ?? [0, 0];
     digests.set(
       createHash("sha256")
         .update(rowBytes(history, from, to))
